@@ -1,0 +1,161 @@
+//! The one error type of irsa-core: the offending value, the rule it breaks, and where it was.
+
+use std::fmt;
+
+/// What an [`Error`] is about: the kind of input that was rejected.
+///
+/// The CLI uses it to say which flag or file held the value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// An IAM OIDC provider ARN (`arn:aws:iam::123456789012:oidc-provider/...`).
+    ProviderArn,
+    /// An OIDC issuer URL (`https://oidc.eks.eu-west-1.amazonaws.com/id/...`).
+    IssuerUrl,
+    /// An AWS account ID (12 digits).
+    Account,
+    /// An AWS partition name (`aws`, `aws-cn`, ...).
+    Partition,
+    /// A Kubernetes service account subject (`namespace:name`).
+    Subject,
+    /// A legacy `sts:AssumeRole` principal (`TYPE=ID`).
+    LegacyPrincipal,
+    /// An audience (`:aud` value, `auto` or `none`).
+    Audience,
+    /// An IAM role name.
+    RoleName,
+    /// The combination of inputs of a trust policy (for example providers without subjects).
+    Trust,
+    /// The size of a policy against the IAM quota.
+    Quota,
+    /// A policy document given as JSON text.
+    PolicyJson,
+    /// A Terraform (HCL) identifier or label.
+    HclLabel,
+}
+
+impl ErrorKind {
+    /// A short noun phrase naming the input, used as the start of error messages.
+    ///
+    /// ```
+    /// assert_eq!(irsa_core::ErrorKind::ProviderArn.noun(), "OIDC provider ARN");
+    /// ```
+    pub fn noun(self) -> &'static str {
+        match self {
+            ErrorKind::ProviderArn => "OIDC provider ARN",
+            ErrorKind::IssuerUrl => "issuer URL",
+            ErrorKind::Account => "account ID",
+            ErrorKind::Partition => "partition",
+            ErrorKind::Subject => "service account",
+            ErrorKind::LegacyPrincipal => "legacy principal",
+            ErrorKind::Audience => "audience",
+            ErrorKind::RoleName => "role name",
+            ErrorKind::Trust => "trust policy",
+            ErrorKind::Quota => "trust policy size",
+            ErrorKind::PolicyJson => "policy JSON",
+            ErrorKind::HclLabel => "Terraform label",
+        }
+    }
+}
+
+/// A position in a text input, both counted from 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Location {
+    /// Line number, from 1.
+    pub line: usize,
+    /// Column number (in characters), from 1.
+    pub column: usize,
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.line, self.column)
+    }
+}
+
+/// Everything irsa-core rejects comes back as this error.
+///
+/// It carries the offending value, the rule the value breaks, and, when the value came from
+/// text, where in that text it was.
+///
+/// ```
+/// use irsa_core::{ErrorKind, OidcProvider};
+///
+/// let err = "arn:aws:iam::1234:oidc-provider/example.com".parse::<OidcProvider>().unwrap_err();
+/// assert_eq!(err.kind(), ErrorKind::ProviderArn);
+/// assert_eq!(err.value(), "arn:aws:iam::1234:oidc-provider/example.com");
+/// assert_eq!(err.rule(), "the account `1234` must be 12 digits");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Error {
+    kind: ErrorKind,
+    value: String,
+    rule: String,
+    location: Option<Location>,
+}
+
+impl Error {
+    /// A new error about `value`, which breaks `rule`.
+    pub fn new(kind: ErrorKind, value: impl Into<String>, rule: impl Into<String>) -> Error {
+        Error { kind, value: value.into(), rule: rule.into(), location: None }
+    }
+
+    /// The same error, located at `location` of the text it came from.
+    #[must_use]
+    pub fn at(mut self, location: Location) -> Error {
+        self.location = Some(location);
+        self
+    }
+
+    /// What kind of input was rejected.
+    pub fn kind(&self) -> ErrorKind {
+        self.kind
+    }
+
+    /// The offending value, as it was given (may be empty when the error is about a
+    /// combination of inputs rather than one value).
+    pub fn value(&self) -> &str {
+        &self.value
+    }
+
+    /// The rule the value breaks, as a sentence fragment without a final period.
+    pub fn rule(&self) -> &str {
+        &self.rule
+    }
+
+    /// Where the value was in the text it came from, when it came from text.
+    pub fn location(&self) -> Option<Location> {
+        self.location
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(location) = self.location {
+            write!(f, "{location}: ")?;
+        }
+        if self.value.is_empty() {
+            write!(f, "invalid {}: {}", self.kind.noun(), self.rule)
+        } else {
+            write!(f, "invalid {} `{}`: {}", self.kind.noun(), self.value.escape_debug(), self.rule)
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// The result type of irsa-core.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn display_names_value_rule_and_location() {
+        let err = Error::new(ErrorKind::Subject, "a\tb", "tabs are not allowed").at(Location { line: 3, column: 7 });
+        assert_eq!(err.to_string(), "3:7: invalid service account `a\\tb`: tabs are not allowed");
+        let err = Error::new(ErrorKind::Trust, "", "no provider was given");
+        assert_eq!(err.to_string(), "invalid trust policy: no provider was given");
+    }
+}

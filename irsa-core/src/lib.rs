@@ -1,0 +1,25 @@
+#![doc = include_str!("../../README.md")]
+#![cfg_attr(not(test), warn(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing))]
+
+mod audience;
+mod error;
+pub mod hcl;
+mod partition;
+pub mod policy;
+mod principal;
+mod provider;
+mod role;
+mod subject;
+mod trust;
+
+pub use crate::audience::{Audience, EKS_AUDIENCE, KOPS_AUDIENCE};
+pub use crate::error::{Error, ErrorKind, Location, Result};
+pub use crate::partition::Partition;
+pub use crate::principal::{LegacyPrincipal, PrincipalType};
+pub use crate::provider::{AccountId, EksIssuer, OidcProvider};
+pub use crate::role::RoleName;
+pub use crate::subject::{SUBJECT_PREFIX, ServiceAccount};
+pub use crate::trust::{
+    ASSUME_ROLE, ASSUME_ROLE_WITH_WEB_IDENTITY, DEFAULT_TRUST_POLICY_QUOTA, TAG_SESSION, TRUST_POLICY_QUOTAS,
+    TrustPolicy, check_trust_policy_size,
+};

@@ -1,0 +1,254 @@
+//! Kubernetes service accounts as trust-policy subjects (`namespace:name`, with wildcards).
+
+use std::fmt;
+use std::str::FromStr;
+
+use crate::error::{Error, ErrorKind};
+
+/// The prefix Kubernetes gives every service account's token subject.
+pub const SUBJECT_PREFIX: &str = "system:serviceaccount:";
+
+/// A trusted Kubernetes service account, `namespace:name`, where either part may hold the
+/// IAM wildcards `*` (any run of characters) and `?` (one character).
+///
+/// Without wildcards the namespace is a DNS-1123 label (`[a-z0-9]([-a-z0-9]*[a-z0-9])?`, at
+/// most 63 characters) and the name a DNS-1123 subdomain (dot-separated labels, at most 253
+/// characters), as Kubernetes requires. With wildcards, the literal parts must still be legal.
+///
+/// ```
+/// use irsa_core::ServiceAccount;
+///
+/// let sa: ServiceAccount = "kube-system:external-dns".parse().unwrap();
+/// assert_eq!(sa.subject(), "system:serviceaccount:kube-system:external-dns");
+/// assert!(!sa.has_wildcard());
+///
+/// let crossplane: ServiceAccount = "crossplane-system:provider-aws-*".parse().unwrap();
+/// assert!(crossplane.has_wildcard());
+/// assert!(!crossplane.is_broad());
+///
+/// let whole_namespace: ServiceAccount = "team-a:*".parse().unwrap();
+/// assert!(whole_namespace.is_broad());
+///
+/// let err = "Default:app".parse::<ServiceAccount>().unwrap_err();
+/// assert!(err.rule().contains("lowercase"));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ServiceAccount {
+    namespace: String,
+    name: String,
+}
+
+impl ServiceAccount {
+    /// A service account from its namespace and name, checked by Kubernetes' rules.
+    pub fn new(namespace: &str, name: &str) -> Result<ServiceAccount, Error> {
+        let value = format!("{namespace}:{name}");
+        check_part(namespace, Part::Namespace).map_err(|rule| Error::new(ErrorKind::Subject, &value, rule))?;
+        check_part(name, Part::Name).map_err(|rule| Error::new(ErrorKind::Subject, &value, rule))?;
+        Ok(ServiceAccount { namespace: namespace.to_owned(), name: name.to_owned() })
+    }
+
+    /// Parses `namespace:name`. A full subject (`system:serviceaccount:namespace:name`) is
+    /// accepted too, and a bare `*` means every service account (`*:*`).
+    pub fn parse(s: &str) -> Result<ServiceAccount, Error> {
+        if s == "*" {
+            return ServiceAccount::new("*", "*");
+        }
+        let short = s.strip_prefix(SUBJECT_PREFIX).filter(|rest| rest.contains(':')).unwrap_or(s);
+        match short.split_once(':') {
+            Some((namespace, name)) if !name.contains(':') => {
+                ServiceAccount::new(namespace, name).map_err(|e| Error::new(ErrorKind::Subject, s, e.rule()))
+            }
+            _ => Err(Error::new(
+                ErrorKind::Subject,
+                s,
+                "expected NAMESPACE:NAME (one colon), for example `kube-system:external-dns`",
+            )),
+        }
+    }
+
+    /// The namespace (pattern).
+    pub fn namespace(&self) -> &str {
+        &self.namespace
+    }
+
+    /// The service account's name (pattern).
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The token subject the service account's pods present:
+    /// `system:serviceaccount:<namespace>:<name>`.
+    pub fn subject(&self) -> String {
+        format!("{SUBJECT_PREFIX}{}:{}", self.namespace, self.name)
+    }
+
+    /// Whether the namespace or the name holds a `*` or `?` wildcard (then the subject must be
+    /// compared with `StringLike`).
+    pub fn has_wildcard(&self) -> bool {
+        has_wildcard(&self.namespace) || has_wildcard(&self.name)
+    }
+
+    /// Whether the subject trusts a whole namespace or every namespace: the namespace or the
+    /// name is made of wildcards only (`ns:*`, `*:name`, `*:*`).
+    pub fn is_broad(&self) -> bool {
+        is_only_wildcards(&self.namespace) || is_only_wildcards(&self.name)
+    }
+}
+
+impl FromStr for ServiceAccount {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<ServiceAccount, Error> {
+        ServiceAccount::parse(s)
+    }
+}
+
+impl fmt::Display for ServiceAccount {
+    /// Displays `namespace:name`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.namespace, self.name)
+    }
+}
+
+fn has_wildcard(s: &str) -> bool {
+    s.contains(['*', '?'])
+}
+
+fn is_only_wildcards(s: &str) -> bool {
+    s.contains('*') && s.chars().all(|c| matches!(c, '*' | '?'))
+}
+
+#[derive(Clone, Copy)]
+enum Part {
+    Namespace,
+    Name,
+}
+
+impl Part {
+    fn noun(self) -> &'static str {
+        match self {
+            Part::Namespace => "namespace",
+            Part::Name => "name",
+        }
+    }
+
+    fn rule(self) -> &'static str {
+        match self {
+            Part::Namespace => {
+                "a namespace is a DNS-1123 label: lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63 characters"
+            }
+            Part::Name => {
+                "a service account name is a DNS-1123 subdomain: lowercase letters, digits, '-' and '.', each dot-separated label starting and ending with a letter or digit, at most 253 characters"
+            }
+        }
+    }
+
+    fn max_len(self) -> usize {
+        match self {
+            Part::Namespace => 63,
+            Part::Name => 253,
+        }
+    }
+}
+
+/// Checks a namespace or name pattern by Kubernetes' rules, wildcards standing for any legal
+/// text.
+fn check_part(s: &str, part: Part) -> Result<(), String> {
+    let noun = part.noun();
+    if s.is_empty() {
+        return Err(format!("the {noun} is empty"));
+    }
+    if let Some(c) = s.chars().find(char::is_ascii_uppercase) {
+        return Err(format!(
+            "the {noun} `{s}` has the uppercase letter `{c}`; Kubernetes names are lowercase (`{}`?)",
+            s.to_ascii_lowercase()
+        ));
+    }
+    let allowed = |c: char| {
+        c.is_ascii_lowercase()
+            || c.is_ascii_digit()
+            || matches!(c, '-' | '*' | '?')
+            || (c == '.' && matches!(part, Part::Name))
+    };
+    if let Some(c) = s.chars().find(|&c| !allowed(c)) {
+        return Err(format!("the {noun} `{s}` has the character `{}`: {}", c.escape_debug(), part.rule()));
+    }
+    let fixed_len = s.chars().filter(|&c| c != '*').count();
+    if fixed_len > part.max_len() {
+        return Err(format!("the {noun} is {fixed_len} characters long: {}", part.rule()));
+    }
+    let bytes = s.as_bytes();
+    let starts_badly = bytes.first().is_some_and(|b| matches!(b, b'-' | b'.'));
+    let ends_badly = bytes.last().is_some_and(|b| matches!(b, b'-' | b'.'));
+    if starts_badly || ends_badly {
+        return Err(format!("the {noun} `{s}` must start and end with a letter or digit: {}", part.rule()));
+    }
+    for pair in ["..", ".-", "-."] {
+        if s.contains(pair) {
+            return Err(format!("the {noun} `{s}` has `{pair}`: {}", part.rule()));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(input: &str, expected: Result<&str, &str>) {
+        match (ServiceAccount::parse(input), expected) {
+            (Ok(sa), Ok(subject)) => assert_eq!(sa.subject(), subject, "{input}"),
+            (Err(e), Err(rule)) => {
+                assert_eq!(e.kind(), ErrorKind::Subject);
+                assert_eq!(e.value(), input);
+                assert!(e.rule().contains(rule), "{input}: `{}` does not contain `{rule}`", e.rule());
+            }
+            (got, want) => panic!("{input}: got {got:?}, want {want:?}"),
+        }
+    }
+
+    #[test]
+    fn subjects() {
+        check("kube-system:external-dns", Ok("system:serviceaccount:kube-system:external-dns"));
+        check("a:b", Ok("system:serviceaccount:a:b"));
+        check("default:my.app.v2", Ok("system:serviceaccount:default:my.app.v2"));
+        check("system:serviceaccount:default:app", Ok("system:serviceaccount:default:app"));
+        check("crossplane-system:provider-aws-*", Ok("system:serviceaccount:crossplane-system:provider-aws-*"));
+        check("team-?:app", Ok("system:serviceaccount:team-?:app"));
+        check("*-prod:app", Ok("system:serviceaccount:*-prod:app"));
+        check("ns:*", Ok("system:serviceaccount:ns:*"));
+        check("*", Ok("system:serviceaccount:*:*"));
+        check(&format!("{}:a", "n".repeat(63)), Ok(&format!("system:serviceaccount:{}:a", "n".repeat(63))));
+        check(&format!("a:{}", "n".repeat(253)), Ok(&format!("system:serviceaccount:a:{}", "n".repeat(253))));
+
+        check("default", Err("expected NAMESPACE:NAME"));
+        check("a:b:c", Err("expected NAMESPACE:NAME"));
+        check(":app", Err("the namespace is empty"));
+        check("default:", Err("the name is empty"));
+        check("Default:app", Err("uppercase letter `D`; Kubernetes names are lowercase (`default`?)"));
+        check("default:My-App", Err("uppercase"));
+        check("my.ns:app", Err("the namespace `my.ns` has the character `.`"));
+        check("ns:app_1", Err("the character `_`"));
+        check("ns:app name", Err("the character ` `"));
+        check("-ns:app", Err("must start and end with a letter or digit"));
+        check("ns-:app", Err("must start and end"));
+        check("ns:app.", Err("must start and end"));
+        check("ns:a..b", Err("has `..`"));
+        check("ns:a.-b", Err("has `.-`"));
+        check(&format!("{}:a", "n".repeat(64)), Err("64 characters long"));
+        check(&format!("a:{}", "n".repeat(254)), Err("254 characters long"));
+    }
+
+    #[test]
+    fn breadth() {
+        let broad = |s: &str| s.parse::<ServiceAccount>().unwrap().is_broad();
+        assert!(broad("*:*"));
+        assert!(broad("ns:*"));
+        assert!(broad("*:app"));
+        assert!(broad("ns:**"));
+        assert!(!broad("ns:app-*"));
+        assert!(!broad("ns-*:app"));
+        assert!(!broad("ns:app"));
+        assert!(!broad("ns:???"));
+    }
+}
