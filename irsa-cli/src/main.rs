@@ -1,1 +1,42 @@
-fn main() {}
+//! `irsa`: the command line of irsa-core. It reads arguments and files, calls the library,
+//! writes the output and maps failures to exit codes (0 success, 1 a negative answer, 2 bad
+//! input or usage).
+
+mod cli;
+mod commands;
+mod failure;
+mod output;
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use crate::cli::{Cli, Command};
+use crate::failure::Failure;
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            // Help and version go to stdout with 0; usage errors to stderr with 2.
+            let _ = error.print();
+            return ExitCode::from(if error.use_stderr() { 2 } else { 0 });
+        }
+    };
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => {
+            let _ = writeln!(std::io::stderr(), "irsa: error: {failure}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<(), Failure> {
+    match cli.command {
+        Command::Policy(args) => commands::policy::run(&args),
+        Command::Completions { shell } => commands::completions(shell),
+        Command::Man => commands::man(),
+    }
+}

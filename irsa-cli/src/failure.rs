@@ -1,0 +1,44 @@
+//! Why a command failed, and how that reads on standard error.
+
+use std::fmt;
+use std::io;
+use std::path::PathBuf;
+
+/// A failed command. Every failure exits with code 2: bad input, bad usage, or an output that
+/// could not be written.
+#[derive(Debug)]
+pub(crate) enum Failure {
+    /// A value irsa-core rejected; `flag` says where it came from.
+    Input { flag: Option<&'static str>, error: irsa_core::Error, hint: Option<&'static str> },
+    /// Flags that do not go together.
+    Usage(String),
+    /// Writing the output failed.
+    Write { path: Option<PathBuf>, error: io::Error },
+}
+
+impl Failure {
+    /// A rejected value from `flag`.
+    pub(crate) fn input(flag: &'static str, error: irsa_core::Error) -> Failure {
+        Failure::Input { flag: Some(flag), error, hint: None }
+    }
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Failure::Input { flag, error, hint } => {
+                if let Some(flag) = flag {
+                    write!(f, "{flag}: ")?;
+                }
+                write!(f, "{error}")?;
+                if let Some(hint) = hint {
+                    write!(f, "\n  hint: {hint}")?;
+                }
+                Ok(())
+            }
+            Failure::Usage(message) => f.write_str(message),
+            Failure::Write { path: Some(path), error } => write!(f, "cannot write `{}`: {error}", path.display()),
+            Failure::Write { path: None, error } => write!(f, "cannot write to standard output: {error}"),
+        }
+    }
+}

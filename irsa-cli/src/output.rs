@@ -1,0 +1,47 @@
+//! Where output goes: standard output, or a file written atomically.
+
+use std::fs;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use crate::failure::Failure;
+
+/// Writes `bytes` to `out` (a file, written atomically) or to standard output (`None` or `-`).
+///
+/// A closed standard output (`irsa policy | head -1`) is not an error.
+pub(crate) fn emit(bytes: &[u8], out: Option<&Path>) -> Result<(), Failure> {
+    match out {
+        Some(path) if path != Path::new("-") => write_atomically(path, bytes),
+        _ => write_stdout(bytes),
+    }
+}
+
+fn write_stdout(bytes: &[u8]) -> Result<(), Failure> {
+    let mut stdout = io::stdout().lock();
+    match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
+        Err(error) if error.kind() != io::ErrorKind::BrokenPipe => Err(Failure::Write { path: None, error }),
+        _ => Ok(()),
+    }
+}
+
+/// Writes a temporary file beside `path`, syncs it and renames it over `path`, so a reader
+/// sees the old content or the new, never a part.
+fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
+    let fail = |error: io::Error| Failure::Write { path: Some(path.to_owned()), error };
+    let file_name =
+        path.file_name().ok_or_else(|| fail(io::Error::new(io::ErrorKind::InvalidInput, "not a file name")))?;
+    let mut temp_name = std::ffi::OsString::from(".");
+    temp_name.push(file_name);
+    temp_name.push(format!(".irsa-{}.tmp", std::process::id()));
+    let temp: PathBuf = path.with_file_name(temp_name);
+    let result = (|| {
+        let mut file = fs::File::create(&temp)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        fs::rename(&temp, path)
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&temp);
+    }
+    result.map_err(fail)
+}
