@@ -22,7 +22,7 @@ pub(crate) enum Command {
     /// One web-identity statement per provider trusts every --sa through it; the legacy
     /// principals share one sts:AssumeRole statement.
     #[command(after_help = POLICY_EXAMPLES)]
-    Policy(PolicyArgs),
+    Policy(Box<PolicyArgs>),
     /// Print shell completions
     Completions {
         /// The shell to complete for

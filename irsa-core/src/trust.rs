@@ -45,7 +45,7 @@ pub const TRUST_POLICY_QUOTAS: [usize; 3] = [2048, 4096, 8192];
 ///     .unwrap();
 ///
 /// let json = policy.to_json_compact();
-/// assert!(json.contains(r#""Action":"sts:AssumeRole","#));
+/// assert!(json.contains(r#""Action":"sts:AssumeRole"}"#));
 /// assert!(json.contains(
 ///     r#""StringEquals":{"hdo-beta-irsa-providers.s3.eu-west-1.amazonaws.com:sub":"system:serviceaccount:kube-system:external-dns"}"#
 /// ));

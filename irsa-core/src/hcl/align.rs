@@ -155,11 +155,7 @@ fn scan_code(line: &str, mut visit: impl FnMut(usize, u8) -> bool) {
                             *frame = Frame::Code(depth - 1);
                         }
                     }
-                    _ if !nested => {
-                        if !visit(i, b) {
-                            return;
-                        }
-                    }
+                    _ if !nested && !visit(i, b) => return,
                     _ => {}
                 }
             }

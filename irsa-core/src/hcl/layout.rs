@@ -18,11 +18,9 @@ pub(crate) fn layout(body: &Body) -> Result<String, hcl::Error> {
 fn write_body(out: &mut String, body: &Body, level: usize) -> Result<(), hcl::Error> {
     let mut previous: Option<&Structure> = None;
     for structure in body.iter() {
-        let blank_line = match (previous, structure) {
-            (None, _) => false,
-            (Some(Structure::Attribute(_)), Structure::Attribute(_)) => false,
-            _ => true,
-        };
+        // A blank line around every block, none between consecutive attributes.
+        let blank_line =
+            !matches!((previous, structure), (None, _) | (Some(Structure::Attribute(_)), Structure::Attribute(_)));
         if blank_line {
             out.push('\n');
         }

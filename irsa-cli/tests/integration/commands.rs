@@ -1,0 +1,63 @@
+//! `irsa completions`, `irsa man`, help and version.
+
+use crate::support::irsa;
+
+#[test]
+fn completions_know_the_commands_and_flags() {
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let run = irsa(&["completions", shell]);
+        assert_eq!(run.code, Some(0), "{shell}: {}", run.stderr);
+        for word in ["policy", "provider", "legacy-principal"] {
+            assert!(run.stdout.contains(word), "{shell} completions lack {word}");
+        }
+    }
+    let run = irsa(&["completions", "tcsh"]);
+    assert_eq!(run.code, Some(2));
+    assert!(run.stderr.contains("invalid value 'tcsh'"), "{}", run.stderr);
+}
+
+#[test]
+fn man_page_is_roff() {
+    let run = irsa(&["man"]);
+    assert_eq!(run.code, Some(0));
+    assert!(
+        run.stdout.starts_with(".ie \\n(.g .ds Aq \\(aq") || run.stdout.contains(".TH irsa"),
+        "{}",
+        &run.stdout[..200]
+    );
+    assert!(run.stdout.contains("policy"));
+}
+
+/// The contract's flag names are public words: the help must offer every one of them.
+#[test]
+fn policy_help_has_every_contract_flag() {
+    let run = irsa(&["policy", "--help"]);
+    assert_eq!(run.code, Some(0));
+    for flag in [
+        "--provider <ARN>",
+        "--issuer <URL>",
+        "--account <ID>",
+        "--partition <P>",
+        "--sa <NAMESPACE:NAME>",
+        "--audience <VALUE>",
+        "--legacy-principal <TYPE=ID>",
+        "--tag-session",
+        "--format <FORMAT>",
+        "--allow-broad-subjects",
+        "--compact",
+        "--role-name <NAME>",
+        "--quota <CHARS>",
+        "--out <FILE>",
+    ] {
+        assert!(run.stdout.contains(flag), "policy --help lacks {flag}");
+    }
+}
+
+#[test]
+fn version_and_help_exit_zero() {
+    let run = irsa(&["--version"]);
+    assert_eq!((run.code, run.stdout.trim()), (Some(0), concat!("irsa ", env!("CARGO_PKG_VERSION"))));
+    let run = irsa(&[]);
+    assert_eq!(run.code, Some(2), "no command is a usage error");
+    assert!(run.stderr.contains("Usage: irsa"), "{}", run.stderr);
+}

@@ -1,0 +1,7 @@
+//! The `irsa` binary, tested from the outside: arguments in; exit code, stdout and stderr out.
+//! Snapshots live in the workspace's `snapshots/` folder.
+
+mod commands;
+mod conformance;
+mod policy;
+mod support;
