@@ -1,0 +1,110 @@
+//! Properties that must hold for every input, checked with proptest.
+
+use irsa_core::hcl::{align, policy_document_block, to_terraform};
+use irsa_core::policy::{ConditionValue, Effect, Map, OneOrMany, PolicyDocument, Principal, Statement, Version};
+use proptest::prelude::*;
+
+fn one_or_many<T: std::fmt::Debug + Clone + 'static>(item: impl Strategy<Value = T> + Clone) -> impl Strategy<Value = OneOrMany<T>> {
+    prop_oneof![item.clone().prop_map(OneOrMany::One), prop::collection::vec(item, 0..4).prop_map(OneOrMany::Many)]
+}
+
+fn unique_map<V: std::fmt::Debug + Clone + 'static>(value: impl Strategy<Value = V>) -> impl Strategy<Value = Map<V>> {
+    prop::collection::vec((any::<String>(), value), 0..4).prop_map(|pairs| {
+        let mut map = Map::new();
+        for (key, value) in pairs {
+            map.entry(key).or_insert(value);
+        }
+        map
+    })
+}
+
+fn condition_value() -> impl Strategy<Value = ConditionValue> + Clone {
+    prop_oneof![
+        any::<String>().prop_map(ConditionValue::String),
+        any::<bool>().prop_map(ConditionValue::Bool),
+        any::<i64>().prop_map(|n| ConditionValue::Number(n.into())),
+    ]
+}
+
+fn statement() -> BoxedStrategy<Statement> {
+    let principal = prop_oneof![Just(Principal::Everyone), unique_map(one_or_many(any::<String>())).prop_map(Principal::Typed)];
+    (
+        proptest::option::of(any::<String>()),
+        prop_oneof![Just(Effect::Allow), Just(Effect::Deny), any::<String>().prop_map(|s| Effect::from(s.as_str()))],
+        proptest::option::of(principal),
+        proptest::option::of(one_or_many(any::<String>())),
+        proptest::option::of(one_or_many(any::<String>())),
+        proptest::option::of(unique_map(unique_map(one_or_many(condition_value())))),
+    )
+        .prop_map(|(sid, effect, principal, action, resource, condition)| {
+            let mut statement = Statement::new(effect);
+            statement.sid = sid;
+            statement.principal = principal;
+            statement.action = action;
+            statement.resource = resource;
+            statement.condition = condition;
+            statement
+        })
+        .boxed()
+}
+
+fn policy() -> impl Strategy<Value = PolicyDocument> {
+    (
+        proptest::option::of(prop_oneof![Just(Version::V2012_10_17), Just(Version::V2008_10_17)]),
+        proptest::option::of(any::<String>()),
+        one_or_many(statement()),
+    )
+        .prop_map(|(version, id, statement)| PolicyDocument { version, id, statement })
+}
+
+proptest! {
+    /// Any text placed in a Terraform string (or a block label) reads back, with hcl-rs, as
+    /// the same text: nothing can become an interpolation, a directive or a syntax error.
+    #[test]
+    fn any_string_survives_hcl(text in any::<String>(), label in any::<String>()) {
+        let body = hcl::Body::builder()
+            .add_attribute(("value", text.as_str()))
+            .add_block(hcl::Block::builder("block").add_label(label.as_str()).add_attribute(("inner", text.as_str())).build())
+            .build();
+        let tf = to_terraform(&body).unwrap();
+        let parsed = hcl::parse(&tf).unwrap_or_else(|e| panic!("{e}\n{tf}"));
+        prop_assert_eq!(parsed, body);
+    }
+
+    /// Policy JSON read back gives the same model, and the same bytes again.
+    #[test]
+    fn json_round_trip_is_stable(policy in policy()) {
+        for json in [policy.to_json_pretty(), policy.to_json_compact()] {
+            let read = PolicyDocument::from_json(&json).unwrap_or_else(|e| panic!("{e}\n{json}"));
+            prop_assert_eq!(&read, &policy);
+            prop_assert_eq!(read.to_json_pretty(), policy.to_json_pretty());
+        }
+    }
+
+    /// The Terraform of any policy document parses back (hcl-rs) into the very body irsa built,
+    /// and aligning it again changes nothing.
+    #[test]
+    fn policy_terraform_parses_back_and_alignment_is_idempotent(policy in policy()) {
+        let body = hcl::Body::builder().add_block(policy_document_block(&policy, "p").unwrap()).build();
+        let tf = to_terraform(&body).unwrap();
+        prop_assert_eq!(hcl::parse(&tf).unwrap_or_else(|e| panic!("{e}\n{tf}")), body);
+        prop_assert_eq!(align(&tf), tf);
+    }
+
+    /// The alignment pass is idempotent on any text, Terraform or not.
+    #[test]
+    fn alignment_is_idempotent_on_any_lines(
+        lines in prop::collection::vec(
+            prop_oneof![
+                "[ a-z_\"=#{}\\[\\]$%]{0,12}",
+                "[a-z_]{1,8} *= *[a-z0-9\"{}\\[\\]=]{0,10}",
+                any::<String>(),
+            ],
+            0..12,
+        )
+    ) {
+        let text = lines.join("\n");
+        let once = align(&text);
+        prop_assert_eq!(align(&once), once);
+    }
+}
