@@ -36,14 +36,13 @@ pub(crate) enum Command {
 const POLICY_EXAMPLES: &str = "\
 Examples:
   # A kops cluster's role during a kiam migration: the node role keeps sts:AssumeRole.
-  irsa policy \\
-    --provider arn:aws:iam::123456789012:oidc-provider/hdo-beta-irsa-providers.s3.eu-west-1.amazonaws.com \\
-    --sa kube-system:external-dns \\
+  P=arn:aws:iam::123456789012:oidc-provider/hdo-beta-irsa-providers.s3.eu-west-1.amazonaws.com
+  irsa policy --provider \"$P\" --sa kube-system:external-dns \\
     --legacy-principal AWS=arn:aws:iam::123456789012:role/nodes.beta.hdo.ee
 
   # An EKS cluster given by its issuer, as Terraform with its aws_iam_role.
-  irsa policy --issuer https://oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE \\
-    --account 123456789012 --sa default:app --format hcl --role-name app";
+  irsa policy --format hcl --role-name app --account 123456789012 --sa default:app \\
+    --issuer https://oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE";
 
 /// The options that describe what a role trusts (shared by the commands that build trust).
 #[derive(Debug, Args)]

@@ -4,7 +4,9 @@ use irsa_core::hcl::{align, policy_document_block, to_terraform};
 use irsa_core::policy::{ConditionValue, Effect, Map, OneOrMany, PolicyDocument, Principal, Statement, Version};
 use proptest::prelude::*;
 
-fn one_or_many<T: std::fmt::Debug + Clone + 'static>(item: impl Strategy<Value = T> + Clone) -> impl Strategy<Value = OneOrMany<T>> {
+fn one_or_many<T: std::fmt::Debug + Clone + 'static>(
+    item: impl Strategy<Value = T> + Clone,
+) -> impl Strategy<Value = OneOrMany<T>> {
     prop_oneof![item.clone().prop_map(OneOrMany::One), prop::collection::vec(item, 0..4).prop_map(OneOrMany::Many)]
 }
 
@@ -27,7 +29,8 @@ fn condition_value() -> impl Strategy<Value = ConditionValue> + Clone {
 }
 
 fn statement() -> BoxedStrategy<Statement> {
-    let principal = prop_oneof![Just(Principal::Everyone), unique_map(one_or_many(any::<String>())).prop_map(Principal::Typed)];
+    let principal =
+        prop_oneof![Just(Principal::Everyone), unique_map(one_or_many(any::<String>())).prop_map(Principal::Typed)];
     (
         proptest::option::of(any::<String>()),
         prop_oneof![Just(Effect::Allow), Just(Effect::Deny), any::<String>().prop_map(|s| Effect::from(s.as_str()))],

@@ -20,7 +20,7 @@ pub(crate) fn run(args: &PolicyArgs) -> Result<(), Failure> {
         args.role_name.as_deref().map(str::parse).transpose().map_err(|e| Failure::input("--role-name", e))?;
 
     let policy = trust_policy(&args.trust)?.build().map_err(build_failure)?;
-    check_trust_policy_size(&policy, args.quota).map_err(|e| Failure::input("--quota", e))?;
+    check_trust_policy_size(&policy, args.quota).map_err(|error| Failure::Input { flag: None, error, hint: None })?;
 
     let mut text = match args.format {
         Format::Json if args.compact => policy.to_json_compact(),

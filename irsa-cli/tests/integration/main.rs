@@ -4,4 +4,5 @@
 mod commands;
 mod conformance;
 mod policy;
+mod readme;
 mod support;

@@ -311,7 +311,11 @@ fn quota_is_enforced_as_iam_counts() {
     args.extend(subjects.iter().map(String::as_str));
     check_bad(
         &args,
-        &["--quota: invalid trust policy size", "over the quota of 2048 by", "split the service accounts"],
+        &[
+            "irsa: error: invalid trust policy size: the policy is ",
+            "over the quota of 2048 by",
+            "split the service accounts",
+        ],
     );
     args.extend(["--quota", "4096"]);
     let mut full = vec!["policy"];
