@@ -24,6 +24,12 @@ pub enum ErrorKind {
     Audience,
     /// An IAM role name.
     RoleName,
+    /// An IAM path (`/`, `/team/`).
+    RolePath,
+    /// A managed policy ARN.
+    PolicyArn,
+    /// A spec file (the message says which part).
+    Spec,
     /// The combination of inputs of a trust policy (for example providers without subjects).
     Trust,
     /// The size of a policy against the IAM quota.
@@ -50,6 +56,9 @@ impl ErrorKind {
             ErrorKind::LegacyPrincipal => "legacy principal",
             ErrorKind::Audience => "audience",
             ErrorKind::RoleName => "role name",
+            ErrorKind::RolePath => "IAM path",
+            ErrorKind::PolicyArn => "policy ARN",
+            ErrorKind::Spec => "spec",
             ErrorKind::Trust => "trust policy",
             ErrorKind::Quota => "trust policy size",
             ErrorKind::PolicyJson => "policy JSON",
@@ -129,16 +138,26 @@ impl Error {
     }
 }
 
+impl Error {
+    /// The message without the location: what is wrong and why.
+    pub fn message(&self) -> String {
+        if self.kind == ErrorKind::Spec && self.value.is_empty() {
+            // Spec errors carry their path in the rule (`roles[2].providers: ...`).
+            self.rule.clone()
+        } else if self.value.is_empty() {
+            format!("invalid {}: {}", self.kind.noun(), self.rule)
+        } else {
+            format!("invalid {} `{}`: {}", self.kind.noun(), self.value.escape_debug(), self.rule)
+        }
+    }
+}
+
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if let Some(location) = self.location {
             write!(f, "{location}: ")?;
         }
-        if self.value.is_empty() {
-            write!(f, "invalid {}: {}", self.kind.noun(), self.rule)
-        } else {
-            write!(f, "invalid {} `{}`: {}", self.kind.noun(), self.value.escape_debug(), self.rule)
-        }
+        f.write_str(&self.message())
     }
 }
 

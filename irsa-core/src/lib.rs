@@ -9,6 +9,8 @@ pub mod policy;
 mod principal;
 mod provider;
 mod role;
+mod serde_impls;
+pub mod spec;
 mod subject;
 mod trust;
 
@@ -17,7 +19,7 @@ pub use crate::error::{Error, ErrorKind, Location, Result};
 pub use crate::partition::Partition;
 pub use crate::principal::{LegacyPrincipal, PrincipalType};
 pub use crate::provider::{AccountId, EksIssuer, OidcProvider};
-pub use crate::role::RoleName;
+pub use crate::role::{PolicyArn, RoleName, RolePath, role_arn};
 pub use crate::subject::{SUBJECT_PREFIX, ServiceAccount};
 pub use crate::trust::{
     ASSUME_ROLE, ASSUME_ROLE_WITH_WEB_IDENTITY, DEFAULT_TRUST_POLICY_QUOTA, TAG_SESSION, TRUST_POLICY_QUOTAS,
