@@ -23,6 +23,15 @@ pub(crate) enum Command {
     /// principals share one sts:AssumeRole statement.
     #[command(after_help = POLICY_EXAMPLES)]
     Policy(Box<PolicyArgs>),
+    /// Write Terraform (and Kubernetes manifests) for every role of a spec file
+    ///
+    /// Every role is checked before anything is written. Files are written atomically; a file
+    /// irsa did not generate is never overwritten; files of roles removed from the spec are
+    /// removed.
+    #[command(after_help = GENERATE_EXAMPLES)]
+    Generate(GenerateArgs),
+    /// Print a Kubernetes ServiceAccount manifest annotated for IRSA
+    ServiceAccount(ServiceAccountArgs),
     /// Print shell completions
     Completions {
         /// The shell to complete for
@@ -43,6 +52,81 @@ Examples:
   # An EKS cluster given by its issuer, as Terraform with its aws_iam_role.
   irsa policy --format hcl --role-name app --account 123456789012 --sa default:app \\
     --issuer https://oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE";
+
+const GENERATE_EXAMPLES: &str = "\
+Examples:
+  irsa generate examples/kops-migration.yaml --out infra/iam
+  irsa generate examples/kops-migration.yaml --out infra/iam --check   # exit 1 when files would change
+  irsa generate roles.json --out iam-json --layout json";
+
+#[derive(Debug, Args)]
+pub(crate) struct GenerateArgs {
+    /// The spec file: YAML (.yaml, .yml) or JSON (.json); - reads YAML from standard input
+    #[arg(value_name = "SPEC")]
+    pub(crate) spec: PathBuf,
+
+    /// The folder to write into (created when missing)
+    #[arg(long, value_name = "DIR")]
+    pub(crate) out: PathBuf,
+
+    /// Write nothing; list the files that would change and exit 1 when any would
+    #[arg(long)]
+    pub(crate) check: bool,
+
+    /// What to write
+    #[arg(long, value_enum, default_value_t = LayoutArg::Module)]
+    pub(crate) layout: LayoutArg,
+
+    /// The role trust policy quota, in characters without white space (2048 by default; 4096
+    /// or 8192 when raised); a role over it is an error
+    #[arg(long, value_name = "CHARS", default_value = "2048", value_parser = parse_quota)]
+    pub(crate) quota: usize,
+
+    /// Accept subjects that trust a whole namespace or every namespace (`ns:*`, `*:name`, `*`)
+    #[arg(long)]
+    pub(crate) allow_broad_subjects: bool,
+}
+
+/// The layouts of `irsa generate`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum LayoutArg {
+    /// A reusable role module, one module block per role (roles.tf), ServiceAccount manifests
+    Module,
+    /// Per role its policy document, role and policy attachments; ServiceAccount manifests
+    Inline,
+    /// One trust-policy JSON file per role
+    Json,
+    /// The kops spec.iam.serviceAccountExternalPermissions list
+    Kops,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ServiceAccountArgs {
+    /// The service account, NAMESPACE:NAME (no wildcards)
+    #[arg(long = "sa", value_name = "NAMESPACE:NAME")]
+    pub(crate) service_account: String,
+
+    /// The role its pods assume: arn:PARTITION:iam::ACCOUNT:role/[PATH/]NAME
+    #[arg(long, value_name = "ARN")]
+    pub(crate) role_arn: String,
+
+    /// The audience of the projected token (eks.amazonaws.com/audience); kops clusters use
+    /// amazonaws.com
+    #[arg(long, value_name = "A")]
+    pub(crate) audience: Option<String>,
+
+    /// The token's lifetime in seconds (eks.amazonaws.com/token-expiration), at least 600
+    #[arg(long, value_name = "SECONDS")]
+    pub(crate) token_expiration: Option<u32>,
+
+    /// Use the regional STS endpoint (eks.amazonaws.com/sts-regional-endpoints: "true")
+    #[arg(long)]
+    pub(crate) regional_sts: bool,
+
+    /// Write to FILE (atomically) instead of standard output
+    #[arg(long, value_name = "FILE")]
+    pub(crate) out: Option<PathBuf>,
+}
 
 /// The options that describe what a role trusts (shared by the commands that build trust).
 #[derive(Debug, Args)]

@@ -14,6 +14,10 @@ pub(crate) enum Failure {
     Usage(String),
     /// Writing the output failed.
     Write { path: Option<PathBuf>, error: io::Error },
+    /// An input file could not be read.
+    Read { path: PathBuf, error: io::Error },
+    /// A value of an input file irsa-core rejected, with the file's name.
+    InFile { file: String, error: irsa_core::Error },
 }
 
 impl Failure {
@@ -39,6 +43,11 @@ impl fmt::Display for Failure {
             Failure::Usage(message) => f.write_str(message),
             Failure::Write { path: Some(path), error } => write!(f, "cannot write `{}`: {error}", path.display()),
             Failure::Write { path: None, error } => write!(f, "cannot write to standard output: {error}"),
+            Failure::Read { path, error } => write!(f, "cannot read `{}`: {error}", path.display()),
+            Failure::InFile { file, error } => match error.location() {
+                Some(location) => write!(f, "{file}:{location}: {}", error.message()),
+                None => write!(f, "{file}: {}", error.message()),
+            },
         }
     }
 }

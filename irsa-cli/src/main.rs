@@ -5,7 +5,9 @@
 mod cli;
 mod commands;
 mod failure;
+mod input;
 mod output;
+mod tree;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -14,6 +16,13 @@ use clap::Parser;
 
 use crate::cli::{Cli, Command};
 use crate::failure::Failure;
+
+/// How a command that did its work ended: exit 0, or 1 for a negative answer (lint errors,
+/// a denied simulation, `generate --check` drift).
+pub(crate) enum Outcome {
+    Success,
+    Negative,
+}
 
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -25,7 +34,8 @@ fn main() -> ExitCode {
         }
     };
     match run(cli) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(Outcome::Success) => ExitCode::SUCCESS,
+        Ok(Outcome::Negative) => ExitCode::from(1),
         Err(failure) => {
             let _ = writeln!(std::io::stderr(), "irsa: error: {failure}");
             ExitCode::from(2)
@@ -33,10 +43,12 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(cli: Cli) -> Result<(), Failure> {
+fn run(cli: Cli) -> Result<Outcome, Failure> {
     match cli.command {
-        Command::Policy(args) => commands::policy::run(&args),
-        Command::Completions { shell } => commands::completions(shell),
-        Command::Man => commands::man(),
+        Command::Policy(args) => commands::policy::run(&args).map(|()| Outcome::Success),
+        Command::Generate(args) => commands::generate::run(&args),
+        Command::ServiceAccount(args) => commands::service_account::run(&args).map(|()| Outcome::Success),
+        Command::Completions { shell } => commands::completions(shell).map(|()| Outcome::Success),
+        Command::Man => commands::man().map(|()| Outcome::Success),
     }
 }

@@ -11,7 +11,7 @@ use crate::failure::Failure;
 /// A closed standard output (`irsa policy | head -1`) is not an error.
 pub(crate) fn emit(bytes: &[u8], out: Option<&Path>) -> Result<(), Failure> {
     match out {
-        Some(path) if path != Path::new("-") => write_atomically(path, bytes),
+        Some(path) if path != Path::new("-") => write_atomically(path, bytes, true),
         _ => write_stdout(bytes),
     }
 }
@@ -24,9 +24,10 @@ fn write_stdout(bytes: &[u8]) -> Result<(), Failure> {
     }
 }
 
-/// Writes a temporary file beside `path`, syncs it and renames it over `path`, so a reader
-/// sees the old content or the new, never a part.
-fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
+/// Writes a temporary file beside `path` and renames it over `path`: a reader (or a run that
+/// is killed) sees the old content or the new, never a part. `sync` also flushes it to disk
+/// before the rename.
+pub(crate) fn write_atomically(path: &Path, bytes: &[u8], sync: bool) -> Result<(), Failure> {
     let fail = |error: io::Error| Failure::Write { path: Some(path.to_owned()), error };
     let file_name =
         path.file_name().ok_or_else(|| fail(io::Error::new(io::ErrorKind::InvalidInput, "not a file name")))?;
@@ -37,7 +38,9 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
     let result = (|| {
         let mut file = fs::File::create(&temp)?;
         file.write_all(bytes)?;
-        file.sync_all()?;
+        if sync {
+            file.sync_all()?;
+        }
         fs::rename(&temp, path)
     })();
     if result.is_err() {

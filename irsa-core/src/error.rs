@@ -30,6 +30,8 @@ pub enum ErrorKind {
     PolicyArn,
     /// A spec file (the message says which part).
     Spec,
+    /// A service-account token lifetime, in seconds.
+    TokenExpiration,
     /// The combination of inputs of a trust policy (for example providers without subjects).
     Trust,
     /// The size of a policy against the IAM quota.
@@ -59,6 +61,7 @@ impl ErrorKind {
             ErrorKind::RolePath => "IAM path",
             ErrorKind::PolicyArn => "policy ARN",
             ErrorKind::Spec => "spec",
+            ErrorKind::TokenExpiration => "token expiration",
             ErrorKind::Trust => "trust policy",
             ErrorKind::Quota => "trust policy size",
             ErrorKind::PolicyJson => "policy JSON",

@@ -3,7 +3,9 @@
 
 mod audience;
 mod error;
+pub mod generate;
 pub mod hcl;
+pub mod kubernetes;
 mod partition;
 pub mod policy;
 mod principal;

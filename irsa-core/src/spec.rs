@@ -54,11 +54,14 @@ pub struct SpecOptions {
     pub quota: usize,
     /// Whether subjects that trust a whole namespace or every namespace are accepted.
     pub allow_broad_subjects: bool,
+    /// Whether each role's trust policy is built and checked (off when kops makes the roles
+    /// and their trust itself).
+    pub check_trust: bool,
 }
 
 impl Default for SpecOptions {
     fn default() -> SpecOptions {
-        SpecOptions { quota: crate::DEFAULT_TRUST_POLICY_QUOTA, allow_broad_subjects: false }
+        SpecOptions { quota: crate::DEFAULT_TRUST_POLICY_QUOTA, allow_broad_subjects: false, check_trust: true }
     }
 }
 
@@ -218,8 +221,10 @@ impl Spec {
                 }
             }
         }
-        let policy = self.trust_policy(role, options).map_err(|e| e.message())?;
-        check_trust_policy_size(&policy, options.quota).map_err(|e| e.message())?;
+        if options.check_trust {
+            let policy = self.trust_policy(role, options).map_err(|e| e.message())?;
+            check_trust_policy_size(&policy, options.quota).map_err(|e| e.message())?;
+        }
         Ok(())
     }
 }

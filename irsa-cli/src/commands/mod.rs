@@ -1,6 +1,8 @@
 //! One module per command.
 
+pub(crate) mod generate;
 pub(crate) mod policy;
+pub(crate) mod service_account;
 mod trust;
 
 use clap::CommandFactory;

@@ -1,8 +1,9 @@
 //! Lays an hcl-rs [`Body`] out the way people write Terraform (and `terraform fmt` keeps it):
 //! two spaces per level, a blank line before and after every block, one-element lists on
-//! one line, longer lists one element per line with a trailing comma.
+//! one line, longer lists one element per line with a trailing comma, objects one item per
+//! line.
 
-use hcl::{Block, BlockLabel, Body, Expression, Structure};
+use hcl::{Block, BlockLabel, Body, Expression, ObjectKey, Structure};
 
 use super::escape::quote;
 
@@ -63,7 +64,7 @@ fn write_block(out: &mut String, block: &Block, level: usize) -> Result<(), hcl:
 fn write_expression(out: &mut String, expr: &Expression, level: usize) -> Result<(), hcl::Error> {
     match expr {
         Expression::String(s) => out.push_str(&quote(s)),
-        Expression::Array(items) if items.len() > 1 => {
+        Expression::Array(items) if items.len() > 1 || items.iter().any(is_multi_line) => {
             out.push_str("[\n");
             for item in items {
                 indent(out, level + 1);
@@ -80,9 +81,35 @@ fn write_expression(out: &mut String, expr: &Expression, level: usize) -> Result
             }
             out.push(']');
         }
+        Expression::Object(object) if object.is_empty() => out.push_str("{}"),
+        Expression::Object(object) => {
+            out.push_str("{\n");
+            for (key, value) in object {
+                indent(out, level + 1);
+                match key {
+                    ObjectKey::Identifier(ident) => out.push_str(ident.as_str()),
+                    ObjectKey::Expression(Expression::String(s)) => out.push_str(&quote(s)),
+                    other => out.push_str(&hcl::format::to_string(other)?),
+                }
+                out.push_str(" = ");
+                write_expression(out, value, level + 1)?;
+                out.push('\n');
+            }
+            indent(out, level);
+            out.push('}');
+        }
         other => out.push_str(&hcl::format::to_string(other)?),
     }
     Ok(())
+}
+
+/// Objects are written one item per line; so is any list holding one.
+fn is_multi_line(expr: &Expression) -> bool {
+    match expr {
+        Expression::Object(object) => !object.is_empty(),
+        Expression::Array(items) => items.len() > 1 || items.iter().any(is_multi_line),
+        _ => false,
+    }
 }
 
 fn indent(out: &mut String, level: usize) {

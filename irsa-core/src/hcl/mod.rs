@@ -12,6 +12,8 @@ mod layout;
 use hcl::expr::{Traversal, Variable};
 use hcl::{Attribute, Block, Body, Expression, Identifier};
 
+use crate::role::{PolicyArn, RolePath};
+
 use crate::error::{Error, ErrorKind};
 use crate::policy::{OneOrMany, PolicyDocument, Principal, Statement, Version};
 use crate::role::RoleName;
@@ -140,25 +142,96 @@ fn principal_blocks(name: &str, principal: &Principal) -> Vec<Block> {
     }
 }
 
-fn strings<'a>(values: impl Iterator<Item = &'a str>) -> Expression {
+/// A list of strings.
+pub fn strings<'a>(values: impl Iterator<Item = &'a str>) -> Expression {
     Expression::Array(values.map(|v| Expression::String(v.to_owned())).collect())
+}
+
+/// The arguments of an `aws_iam_role` besides its name and trust policy; each is written only
+/// when set.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RoleArguments<'a> {
+    /// `path` (written when not `/`).
+    pub path: Option<&'a RolePath>,
+    /// `description`.
+    pub description: Option<&'a str>,
+    /// `max_session_duration`.
+    pub max_session_duration: Option<u32>,
+    /// `permissions_boundary`.
+    pub permissions_boundary: Option<&'a PolicyArn>,
+    /// `force_detach_policies = true`.
+    pub force_detach_policies: bool,
+    /// `tags`, in order.
+    pub tags: &'a [(String, String)],
 }
 
 /// A `resource "aws_iam_role" "<label>"` whose `assume_role_policy` is the `json` of the
 /// policy document labelled `policy_label`.
-pub fn role_block(role: &RoleName, label: &str, policy_label: &str) -> Result<Block, Error> {
+pub fn role_block(
+    role: &RoleName,
+    label: &str,
+    policy_label: &str,
+    arguments: &RoleArguments<'_>,
+) -> Result<Block, Error> {
     identifier(label)?;
-    let reference = Traversal::builder(Variable::from(identifier("data")?))
-        .attr(identifier("aws_iam_policy_document")?)
-        .attr(identifier(policy_label)?)
-        .attr(identifier("json")?)
-        .build();
-    Ok(Block::builder("resource")
-        .add_label("aws_iam_role")
-        .add_label(label)
-        .add_attribute(("name", role.as_str()))
-        .add_attribute(Attribute::new("assume_role_policy", reference))
-        .build())
+    let mut block =
+        Block::builder("resource").add_label("aws_iam_role").add_label(label).add_attribute(("name", role.as_str()));
+    if let Some(path) = arguments.path.filter(|p| p.as_str() != "/") {
+        block = block.add_attribute(("path", path.as_str()));
+    }
+    if let Some(description) = arguments.description {
+        block = block.add_attribute(("description", description));
+    }
+    block = block.add_attribute(Attribute::new(
+        "assume_role_policy",
+        reference("data", &["aws_iam_policy_document", policy_label, "json"])?,
+    ));
+    if let Some(seconds) = arguments.max_session_duration {
+        block = block.add_attribute(("max_session_duration", u64::from(seconds)));
+    }
+    if let Some(boundary) = arguments.permissions_boundary {
+        block = block.add_attribute(("permissions_boundary", boundary.as_str()));
+    }
+    if arguments.force_detach_policies {
+        block = block.add_attribute(("force_detach_policies", true));
+    }
+    if !arguments.tags.is_empty() {
+        block = block.add_attribute(Attribute::new(
+            "tags",
+            string_map(arguments.tags.iter().map(|(k, v)| (k.as_str(), v.as_str()))),
+        ));
+    }
+    Ok(block.build())
+}
+
+/// A traversal such as `data.aws_iam_policy_document.x.json`, every name checked.
+pub fn reference(root: &str, attributes: &[&str]) -> Result<Expression, Error> {
+    let mut builder = Traversal::builder(Variable::from(identifier(root)?));
+    for attribute in attributes {
+        builder = builder.attr(identifier(attribute)?);
+    }
+    Ok(builder.build().into())
+}
+
+/// An object of strings, keys written bare when they are plain identifiers and quoted
+/// otherwise (`"kubernetes.io/cluster" = "owned"`).
+pub fn string_map<'a>(entries: impl Iterator<Item = (&'a str, &'a str)>) -> Expression {
+    let mut object = hcl::Object::new();
+    for (key, value) in entries {
+        object.insert(object_key(key), Expression::String(value.to_owned()));
+    }
+    Expression::Object(object)
+}
+
+/// An object key: bare when it is a plain identifier (and not a keyword), quoted otherwise.
+pub fn object_key(key: &str) -> hcl::ObjectKey {
+    let plain = key.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        && !matches!(key, "true" | "false" | "null");
+    match Identifier::new(key) {
+        Ok(ident) if plain => hcl::ObjectKey::Identifier(ident),
+        _ => hcl::ObjectKey::Expression(Expression::String(key.to_owned())),
+    }
 }
 
 /// The Terraform of a trust policy: its `aws_iam_policy_document` and, when a role is named,
@@ -185,6 +258,7 @@ pub fn trust_policy_terraform(policy: &PolicyDocument, role: Option<&RoleName>) 
                 role,
                 &role_label,
                 &policy_label,
+                &RoleArguments::default(),
             )?);
         }
         None => body = body.add_block(policy_document_block(policy, DEFAULT_POLICY_LABEL)?),

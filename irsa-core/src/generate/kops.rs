@@ -1,0 +1,63 @@
+//! Layout `kops`: the `spec.iam.serviceAccountExternalPermissions` list, for kops to create
+//! one role per service account itself.
+
+use crate::error::{Error, ErrorKind};
+use crate::kubernetes::yaml_string;
+use crate::spec::Spec;
+
+/// The file the layout writes.
+pub(super) const FILE_NAME: &str = "kops-service-account-permissions.yaml";
+
+/// What kops cannot express is refused rather than dropped.
+pub(super) fn check(spec: &Spec) -> Result<(), Error> {
+    let fail = |rule: String| Err(Error::new(ErrorKind::Spec, "", rule));
+    let mut seen = std::collections::HashSet::new();
+    for role in &spec.roles {
+        let name = &role.name;
+        if role.service_accounts.is_empty() {
+            return fail(format!("role `{name}`: kops makes a role per service account, and this role has none"));
+        }
+        if !role.legacy_principals.is_empty() {
+            return fail(format!(
+                "role `{name}`: kops-managed roles trust only their cluster, so its legacy_principals would be lost; use --layout module or inline"
+            ));
+        }
+        if role.policy_arns.is_empty() {
+            return fail(format!("role `{name}`: kops needs policyARNs for each service account; give policy_arns"));
+        }
+        for sa in &role.service_accounts {
+            if sa.name().contains(['*', '?']) {
+                return fail(format!("role `{name}`: kops refuses a wildcard in a service account name (`{sa}`)"));
+            }
+            if !seen.insert(sa.clone()) {
+                return fail(format!("the service account `{sa}` is in more than one role; kops gives it one role"));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The YAML, to merge into the kops cluster spec.
+pub(super) fn render(spec: &Spec, marker: &str) -> String {
+    let mut out = format!(
+        "{marker}\n# Merge into the cluster spec (kops edit cluster). kops creates one role per service account and\n# trusts its own cluster's issuer; role names, paths, tags and providers of the spec do not apply.\nspec:\n  iam:\n    useServiceAccountExternalPermissions: true\n    serviceAccountExternalPermissions:\n"
+    );
+    if spec.roles.is_empty() {
+        out.truncate(out.len() - 1);
+        out.push_str(" []\n");
+    }
+    for role in &spec.roles {
+        for sa in &role.service_accounts {
+            out.push_str(&format!(
+                "      - name: {}\n        namespace: {}\n",
+                yaml_string(sa.name()),
+                yaml_string(sa.namespace())
+            ));
+            out.push_str("        aws:\n          policyARNs:\n");
+            for arn in &role.policy_arns {
+                out.push_str(&format!("            - {}\n", yaml_string(arn.as_str())));
+            }
+        }
+    }
+    out
+}
