@@ -26,6 +26,8 @@ pub enum ErrorKind {
     RoleName,
     /// An IAM path (`/`, `/team/`).
     RolePath,
+    /// An IAM role ARN.
+    RoleArn,
     /// A managed policy ARN.
     PolicyArn,
     /// A spec file (the message says which part).
@@ -59,6 +61,7 @@ impl ErrorKind {
             ErrorKind::Audience => "audience",
             ErrorKind::RoleName => "role name",
             ErrorKind::RolePath => "IAM path",
+            ErrorKind::RoleArn => "role ARN",
             ErrorKind::PolicyArn => "policy ARN",
             ErrorKind::Spec => "spec",
             ErrorKind::TokenExpiration => "token expiration",

@@ -125,7 +125,7 @@ pub(crate) fn yaml_string(text: &str) -> String {
 
 /// `arn:<partition>:iam::<12 digits>:role/[path/]name`.
 fn check_role_arn(arn: &str) -> Result<(), Error> {
-    let fail = |rule: &str| Err(Error::new(ErrorKind::RoleName, arn, rule));
+    let fail = |rule: &str| Err(Error::new(ErrorKind::RoleArn, arn, rule));
     let fields: Vec<&str> = arn.splitn(6, ':').collect();
     let ["arn", partition, "iam", "", account, resource] = fields[..] else {
         return fail("a role ARN is `arn:PARTITION:iam::ACCOUNT:role/[PATH/]NAME`");
@@ -143,8 +143,8 @@ fn check_role_arn(arn: &str) -> Result<(), Error> {
         Some((path, name)) => (format!("/{path}/"), name),
         None => ("/".to_owned(), path_and_name),
     };
-    path.parse::<crate::RolePath>().map_err(|e| Error::new(ErrorKind::RoleName, arn, e.rule()))?;
-    name.parse::<crate::RoleName>().map_err(|e| Error::new(ErrorKind::RoleName, arn, e.rule()))?;
+    path.parse::<crate::RolePath>().map_err(|e| Error::new(ErrorKind::RoleArn, arn, e.rule()))?;
+    name.parse::<crate::RoleName>().map_err(|e| Error::new(ErrorKind::RoleArn, arn, e.rule()))?;
     Ok(())
 }
 

@@ -188,10 +188,15 @@ impl Spec {
         trust.build()
     }
 
-    /// The audience the role's service-account tokens must carry: the first `:aud` value of
-    /// its providers (none when no provider requires one).
+    /// The audience the role's service-account tokens must carry, when its providers agree
+    /// on one: the first `:aud` value each of them requires. When they differ (a kops cluster
+    /// and an EKS cluster), `None`: one manifest cannot name both, and each cluster's pod
+    /// identity webhook then projects its own default audience (`amazonaws.com` on kops,
+    /// `sts.amazonaws.com` on EKS).
     pub fn role_audience(&self, role: &RoleSpec) -> Option<String> {
-        self.role_providers(role).flat_map(|(_, p)| p.audience.values_for(&p.provider)).next()
+        let mut firsts = self.role_providers(role).map(|(_, p)| p.audience.values_for(&p.provider).into_iter().next());
+        let first = firsts.next()??;
+        firsts.all(|other| other.as_deref() == Some(first.as_str())).then_some(first)
     }
 
     /// The role's ARN: in the spec's account and partition, or else in the account and

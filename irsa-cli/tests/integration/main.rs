@@ -3,6 +3,8 @@
 
 mod commands;
 mod conformance;
+mod generate;
 mod policy;
 mod readme;
+mod service_account;
 mod support;
