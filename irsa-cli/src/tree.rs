@@ -2,18 +2,22 @@
 //! a run would change, and writing it safely.
 //!
 //! A file is irsa's when the record lists it with its current content's hash (or as pending:
-//! an interrupted run), or, when it is not in the record, when it starts with irsa's marker
-//! comment. Any other file in the way is never overwritten or removed.
+//! a run that was interrupted), or, when it is not in the record, when it starts with irsa's
+//! marker comment. Any other file in the way is never overwritten or removed.
+//!
+//! Memory stays flat in the number of files: the record is held as hashes of paths, files
+//! are streamed to disk as they are made, and the record is written as it goes.
 
-use std::collections::BTreeMap;
-use std::fs;
-use std::io;
+use std::collections::{HashMap, HashSet};
+use std::fmt;
+use std::fs::{self, File};
+use std::io::{self, BufReader, BufWriter, Read, Write};
 use std::path::{Component, Path, PathBuf};
 
-use irsa_core::generate::{MARKER_PREFIX, content_hash};
+use irsa_core::generate::{ContentHasher, GeneratedFile, MARKER_PREFIX, content_hash};
+use serde::de::{self, DeserializeSeed, MapAccess, Visitor};
 
 use crate::failure::Failure;
-use crate::output::write_atomically;
 
 /// The record of generated files, in the output folder.
 pub(crate) const RECORD_FILE: &str = ".irsa-generated.json";
@@ -21,10 +25,11 @@ pub(crate) const RECORD_FILE: &str = ".irsa-generated.json";
 /// A record entry of a file whose write was started but not confirmed.
 const PENDING: &str = "pending";
 
-/// An output folder and its record.
-pub(crate) struct Tree {
-    root: PathBuf,
-    record: BTreeMap<String, String>,
+/// What the record says irsa wrote at a path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Entry {
+    Hash(u64),
+    Pending,
 }
 
 /// What a run would do to a path.
@@ -35,103 +40,140 @@ pub(crate) enum Change {
     Unchanged,
 }
 
+/// An output folder and its record.
+pub(crate) struct Tree {
+    root: PathBuf,
+    /// The record as read: the hash of each path, and what irsa wrote there.
+    old: HashMap<u64, Entry>,
+}
+
 impl Tree {
     /// Opens the folder (it may not exist yet) and reads its record.
     pub(crate) fn open(root: &Path) -> Result<Tree, Failure> {
-        let path = root.join(RECORD_FILE);
-        let record = match fs::read_to_string(&path) {
-            Ok(text) => parse_record(&text).ok_or_else(|| Failure::Read {
-                path: path.clone(),
-                error: io::Error::new(io::ErrorKind::InvalidData, "it is not irsa's record of generated files"),
-            })?,
-            Err(error) if error.kind() == io::ErrorKind::NotFound => BTreeMap::new(),
-            Err(error) => return Err(Failure::Read { path, error }),
-        };
-        Ok(Tree { root: root.to_owned(), record })
-    }
-
-    /// The paths irsa generated before that the new run does not make (to be removed).
-    pub(crate) fn stale<'a>(&'a self, new_paths: &'a [String]) -> impl Iterator<Item = &'a String> + 'a {
-        self.record.keys().filter(move |path| new_paths.binary_search(path).is_err())
-    }
-
-    /// Every path that irsa must not touch: files in the way that it did not generate, or that
-    /// were edited since. `new_paths` must be sorted.
-    pub(crate) fn conflicts(&self, new_paths: &[String]) -> Result<Vec<String>, Failure> {
-        let mut conflicts = Vec::new();
-        for path in new_paths.iter().chain(self.stale(new_paths)) {
-            check_relative(path)?;
-            let full = self.root.join(path);
-            match fs::symlink_metadata(&full) {
-                Err(error) if error.kind() == io::ErrorKind::NotFound => continue,
-                Err(error) => return Err(Failure::Read { path: full, error }),
-                Ok(meta) if !meta.is_file() => {
-                    conflicts.push(format!("{path}: in the way, and not a file irsa generated"));
-                    continue;
-                }
-                Ok(_) => {}
+        let mut old = HashMap::new();
+        read_record(root, |path, entry| {
+            let slot = old.entry(content_hash(path)).or_insert(entry);
+            if entry == Entry::Pending {
+                *slot = Entry::Pending;
             }
-            let contents = fs::read(&full).map_err(|error| Failure::Read { path: full.clone(), error })?;
-            let contents = String::from_utf8_lossy(&contents);
-            match self.record.get(path) {
-                Some(hash) if hash == PENDING || *hash == hex(content_hash(&contents)) => {}
-                Some(_) => conflicts.push(format!(
-                    "{path}: edited since irsa generated it (move the change into the spec, or delete the file)"
-                )),
-                None if contents.starts_with(MARKER_PREFIX) => {}
-                None => conflicts.push(format!("{path}: irsa did not generate it")),
-            }
-        }
-        Ok(conflicts)
+        })?;
+        Ok(Tree { root: root.to_owned(), old })
     }
 
-    /// What writing `contents` to `path` would change.
-    pub(crate) fn change(&self, path: &str, contents: &str) -> Result<Change, Failure> {
+    /// The paths irsa generated before that this run does not make (to be removed).
+    pub(crate) fn stale(&self, new_paths: &HashSet<u64>) -> Result<Vec<String>, Failure> {
+        let mut stale = std::collections::BTreeSet::new();
+        read_record(&self.root, |path, _| {
+            if !new_paths.contains(&content_hash(path)) {
+                stale.insert(path.to_owned());
+            }
+        })?;
+        Ok(stale.into_iter().collect())
+    }
+
+    /// Why irsa must not touch `path`, if it must not: a file in the way that it did not
+    /// generate, or that was edited since.
+    pub(crate) fn conflict(&self, path: &str) -> Result<Option<String>, Failure> {
+        check_relative(path)?;
         let full = self.root.join(path);
-        match fs::read(&full) {
-            Ok(existing) if existing == contents.as_bytes() => Ok(Change::Unchanged),
-            Ok(_) => Ok(Change::Update),
-            Err(error) if error.kind() == io::ErrorKind::NotFound => Ok(Change::Create),
-            Err(error) => Err(Failure::Read { path: full, error }),
+        match fs::symlink_metadata(&full) {
+            Err(error) if error.kind() == io::ErrorKind::NotFound => return Ok(None),
+            Err(error) => return Err(Failure::Read { path: full, error }),
+            Ok(meta) if !meta.is_file() => return Ok(Some(format!("{path}: in the way, and not a file irsa generated"))),
+            Ok(_) => {}
         }
+        let (hash, marked) = hash_file(&full)?.unwrap_or((0, false));
+        Ok(match self.old.get(&content_hash(path)) {
+            Some(Entry::Pending) => None,
+            Some(Entry::Hash(recorded)) if *recorded == hash => None,
+            Some(_) => Some(format!("{path}: edited since irsa generated it (move the change into the spec, or delete the file)")),
+            None if marked => None,
+            None => Some(format!("{path}: irsa did not generate it")),
+        })
     }
 
-    /// Marks the new paths as pending in the record, so an interrupted run leaves files that a
-    /// later run still knows as its own.
-    pub(crate) fn begin(&mut self, new_paths: &[String]) -> Result<(), Failure> {
+    /// What writing `file` would change, without writing it.
+    pub(crate) fn change(&self, file: &GeneratedFile<'_>, path: &str) -> Result<Change, Failure> {
+        let mut sink = Sink { writer: io::sink(), hasher: ContentHasher::new(), error: None };
+        file.write_to(&mut sink).map_err(|error| Failure::InFile { file: path.to_owned(), error })?;
+        let new = sink.hasher.finish();
+        Ok(match hash_file(&self.root.join(path))? {
+            None => Change::Create,
+            Some((existing, _)) if existing == new => Change::Unchanged,
+            Some(_) => Change::Update,
+        })
+    }
+
+    /// Starts a run: the record lists every path this run makes as pending (besides what it
+    /// listed before), so that a run killed half-way leaves files the next run knows as its own.
+    pub(crate) fn begin(&self, new_paths: impl Iterator<Item = String>) -> Result<(), Failure> {
         fs::create_dir_all(&self.root).map_err(|error| Failure::Write { path: Some(self.root.clone()), error })?;
-        for path in new_paths {
-            self.record.insert(path.clone(), PENDING.to_owned());
+        let mut record = RecordWriter::create(&self.root)?;
+        let mut failed = None;
+        read_record(&self.root, |path, entry| {
+            if failed.is_none() {
+                failed = record.entry(path, entry).err();
+            }
+        })?;
+        if let Some(failure) = failed {
+            return Err(failure);
         }
-        self.save()
+        for path in new_paths {
+            record.entry(&path, Entry::Pending)?;
+        }
+        record.finish(true)
     }
 
-    /// Writes one file atomically (a temporary file in the same folder, renamed over it).
-    pub(crate) fn write(&mut self, path: &str, contents: &str) -> Result<(), Failure> {
+    /// Writes one file atomically (a temporary file in the same folder, renamed over the
+    /// old one, or dropped when the content is the same), and notes it in `record`.
+    pub(crate) fn write(&self, file: &GeneratedFile<'_>, path: &str, record: &mut RecordWriter) -> Result<Change, Failure> {
+        check_relative(path)?;
         let full = self.root.join(path);
         if let Some(parent) = full.parent() {
             fs::create_dir_all(parent).map_err(|error| Failure::Write { path: Some(parent.to_owned()), error })?;
         }
-        write_atomically(&full, contents.as_bytes(), false)?;
-        self.record.insert(path.to_owned(), hex(content_hash(contents)));
-        Ok(())
-    }
-
-    /// Records an unchanged file.
-    pub(crate) fn keep(&mut self, path: &str, contents: &str) {
-        self.record.insert(path.to_owned(), hex(content_hash(contents)));
+        let temp = temp_path(&full)?;
+        let fail = |error: io::Error| Failure::Write { path: Some(full.clone()), error };
+        let written = (|| {
+            let mut sink = Sink { writer: BufWriter::new(File::create(&temp)?), hasher: ContentHasher::new(), error: None };
+            let rendered = file.write_to(&mut sink);
+            if let Some(error) = sink.error.take() {
+                return Err(error);
+            }
+            rendered.map_err(io::Error::other)?;
+            sink.writer.into_inner().map_err(io::IntoInnerError::into_error)?;
+            Ok(sink.hasher.finish())
+        })();
+        let new = match written {
+            Ok(hash) => hash,
+            Err(error) => {
+                let _ = fs::remove_file(&temp);
+                return Err(fail(error));
+            }
+        };
+        let change = match hash_file(&full)? {
+            Some((existing, _)) if existing == new => Change::Unchanged,
+            Some(_) => Change::Update,
+            None => Change::Create,
+        };
+        if change == Change::Unchanged {
+            let _ = fs::remove_file(&temp);
+        } else if let Err(error) = fs::rename(&temp, &full) {
+            let _ = fs::remove_file(&temp);
+            return Err(fail(error));
+        }
+        record.entry(path, Entry::Hash(new))?;
+        Ok(change)
     }
 
     /// Removes a file irsa generated before, and the folders it leaves empty.
-    pub(crate) fn remove(&mut self, path: &str) -> Result<(), Failure> {
+    pub(crate) fn remove(&self, path: &str) -> Result<(), Failure> {
+        check_relative(path)?;
         let full = self.root.join(path);
         match fs::remove_file(&full) {
-            Err(error) if error.kind() != io::ErrorKind::NotFound => {
-                return Err(Failure::Write { path: Some(full), error });
-            }
+            Err(error) if error.kind() != io::ErrorKind::NotFound => return Err(Failure::Write { path: Some(full), error }),
             _ => {}
         }
-        self.record.remove(path);
         let mut parent = full.parent();
         while let Some(dir) = parent.filter(|d| *d != self.root && d.starts_with(&self.root)) {
             if fs::remove_dir(dir).is_err() {
@@ -142,39 +184,194 @@ impl Tree {
         Ok(())
     }
 
-    /// Keeps only `paths` in the record and saves it.
-    pub(crate) fn finish(&mut self, paths: &[String]) -> Result<(), Failure> {
-        self.record.retain(|path, _| paths.binary_search(path).is_ok());
-        self.save()
-    }
-
-    fn save(&self) -> Result<(), Failure> {
-        let mut text = String::from("{\n  \"generator\": \"irsa\",\n  \"files\": {");
-        for (index, (path, hash)) in self.record.iter().enumerate() {
-            text.push_str(if index == 0 { "\n" } else { ",\n" });
-            text.push_str(&format!("    {}: {}", json_string(path), json_string(hash)));
-        }
-        text.push_str(if self.record.is_empty() { "}\n}\n" } else { "\n  }\n}\n" });
-        write_atomically(&self.root.join(RECORD_FILE), text.as_bytes(), true)
+    /// A writer of the final record.
+    pub(crate) fn record(&self) -> Result<RecordWriter, Failure> {
+        RecordWriter::create(&self.root)
     }
 }
 
-fn hex(hash: u64) -> String {
-    format!("{hash:016x}")
+/// Writes the record as a JSON object, entry by entry, into a temporary file that replaces
+/// the record when finished.
+pub(crate) struct RecordWriter {
+    writer: BufWriter<File>,
+    temp: PathBuf,
+    target: PathBuf,
+    entries: usize,
+}
+
+impl RecordWriter {
+    fn create(root: &Path) -> Result<RecordWriter, Failure> {
+        let target = root.join(RECORD_FILE);
+        let temp = temp_path(&target)?;
+        let file = File::create(&temp).map_err(|error| Failure::Write { path: Some(target.clone()), error })?;
+        let mut record = RecordWriter { writer: BufWriter::new(file), temp, target, entries: 0 };
+        record.put("{\n  \"generator\": \"irsa\",\n  \"files\": {")?;
+        Ok(record)
+    }
+
+    fn put(&mut self, text: &str) -> Result<(), Failure> {
+        self.writer.write_all(text.as_bytes()).map_err(|error| Failure::Write { path: Some(self.target.clone()), error })
+    }
+
+    fn entry(&mut self, path: &str, entry: Entry) -> Result<(), Failure> {
+        let value = match entry {
+            Entry::Hash(hash) => format!("{hash:016x}"),
+            Entry::Pending => PENDING.to_owned(),
+        };
+        let separator = if self.entries == 0 { "\n" } else { ",\n" };
+        self.entries += 1;
+        let line = format!("{separator}    {}: {}", json_string(path), json_string(&value));
+        self.put(&line)
+    }
+
+    /// Completes the record and puts it in place (flushed to disk when `sync`).
+    pub(crate) fn finish(mut self, sync: bool) -> Result<(), Failure> {
+        self.put(if self.entries == 0 { "}\n}\n" } else { "\n  }\n}\n" })?;
+        let fail = |error: io::Error| Failure::Write { path: Some(self.target.clone()), error };
+        let file = self.writer.into_inner().map_err(|e| fail(e.into_error()))?;
+        if sync {
+            file.sync_all().map_err(fail)?;
+        }
+        fs::rename(&self.temp, &self.target).map_err(fail)
+    }
+}
+
+/// A `fmt::Write` that hashes what passes and forwards it to an `io::Write`.
+struct Sink<W: Write> {
+    writer: W,
+    hasher: ContentHasher,
+    error: Option<io::Error>,
+}
+
+impl<W: Write> fmt::Write for Sink<W> {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        self.hasher.update(s.as_bytes());
+        self.writer.write_all(s.as_bytes()).map_err(|error| {
+            self.error = Some(error);
+            fmt::Error
+        })
+    }
+}
+
+/// The content hash of a file, and whether it starts with irsa's marker; `None` when there is
+/// no such file.
+fn hash_file(path: &Path) -> Result<Option<(u64, bool)>, Failure> {
+    let fail = |error: io::Error| Failure::Read { path: path.to_owned(), error };
+    let file = match File::open(path) {
+        Ok(file) => file,
+        Err(error) if error.kind() == io::ErrorKind::NotFound => return Ok(None),
+        Err(error) => return Err(fail(error)),
+    };
+    let mut reader = BufReader::with_capacity(64 * 1024, file);
+    let mut hasher = ContentHasher::new();
+    let mut head: Vec<u8> = Vec::with_capacity(MARKER_PREFIX.len());
+    let mut buffer = [0u8; 64 * 1024];
+    loop {
+        let read = reader.read(&mut buffer).map_err(fail)?;
+        let Some(chunk) = buffer.get(..read).filter(|c| !c.is_empty()) else { break };
+        if head.len() < MARKER_PREFIX.len() {
+            head.extend(chunk.iter().take(MARKER_PREFIX.len() - head.len()));
+        }
+        hasher.update(chunk);
+    }
+    Ok(Some((hasher.finish(), head == MARKER_PREFIX.as_bytes())))
+}
+
+/// Calls `visit` for each entry of the folder's record, streaming it (no record: no calls).
+fn read_record(root: &Path, mut visit: impl FnMut(&str, Entry)) -> Result<(), Failure> {
+    let path = root.join(RECORD_FILE);
+    let file = match File::open(&path) {
+        Ok(file) => file,
+        Err(error) if error.kind() == io::ErrorKind::NotFound => return Ok(()),
+        Err(error) => return Err(Failure::Read { path, error }),
+    };
+    let mut deserializer = serde_json::Deserializer::from_reader(BufReader::new(file));
+    RecordSeed { visit: &mut visit }.deserialize(&mut deserializer).and_then(|()| deserializer.end()).map_err(|e| Failure::Read {
+        path,
+        error: io::Error::new(io::ErrorKind::InvalidData, format!("it is not irsa's record of generated files ({e})")),
+    })
+}
+
+/// `{"generator": "irsa", "files": {path: hash | "pending"}}`, read without building it.
+struct RecordSeed<'a, F: FnMut(&str, Entry)> {
+    visit: &'a mut F,
+}
+
+impl<'de, F: FnMut(&str, Entry)> DeserializeSeed<'de> for RecordSeed<'_, F> {
+    type Value = ();
+
+    fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_map(self)
+    }
+}
+
+impl<'de, F: FnMut(&str, Entry)> Visitor<'de> for RecordSeed<'_, F> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("irsa's record of generated files")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let mut generator_ok = false;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "generator" => generator_ok = map.next_value::<String>()? == "irsa",
+                "files" => map.next_value_seed(FilesSeed { visit: &mut *self.visit })?,
+                other => return Err(de::Error::unknown_field(other, &["generator", "files"])),
+            }
+        }
+        if generator_ok { Ok(()) } else { Err(de::Error::custom("the generator is not irsa")) }
+    }
+}
+
+struct FilesSeed<'a, F: FnMut(&str, Entry)> {
+    visit: &'a mut F,
+}
+
+impl<'de, F: FnMut(&str, Entry)> DeserializeSeed<'de> for FilesSeed<'_, F> {
+    type Value = ();
+
+    fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_map(self)
+    }
+}
+
+impl<'de, F: FnMut(&str, Entry)> Visitor<'de> for FilesSeed<'_, F> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an object of paths to hashes")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        while let Some(path) = map.next_key::<String>()? {
+            let value = map.next_value::<String>()?;
+            let entry = if value == PENDING {
+                Entry::Pending
+            } else {
+                Entry::Hash(u64::from_str_radix(&value, 16).map_err(|_| de::Error::custom(format!("`{value}` is not a hash")))?)
+            };
+            (self.visit)(&path, entry);
+        }
+        Ok(())
+    }
 }
 
 fn json_string(s: &str) -> String {
     serde_json::Value::String(s.to_owned()).to_string()
 }
 
-fn parse_record(text: &str) -> Option<BTreeMap<String, String>> {
-    #[derive(serde::Deserialize)]
-    struct Record {
-        generator: String,
-        files: BTreeMap<String, String>,
-    }
-    let record: Record = serde_json::from_str(text).ok()?;
-    (record.generator == "irsa").then_some(record.files)
+/// The temporary file beside `path` that is renamed over it.
+fn temp_path(path: &Path) -> Result<PathBuf, Failure> {
+    let file_name = path.file_name().ok_or_else(|| Failure::Write {
+        path: Some(path.to_owned()),
+        error: io::Error::new(io::ErrorKind::InvalidInput, "not a file name"),
+    })?;
+    let mut temp_name = std::ffi::OsString::from(".");
+    temp_name.push(file_name);
+    temp_name.push(format!(".irsa-{}.tmp", std::process::id()));
+    Ok(path.with_file_name(temp_name))
 }
 
 /// A generated path must stay inside the output folder.

@@ -1,9 +1,10 @@
 //! `irsa generate`: every role of a spec file, written into a folder.
 
+use std::collections::HashSet;
 use std::fmt::Write as _;
 use std::path::Path;
 
-use irsa_core::generate::{Generator, Layout};
+use irsa_core::generate::{Generator, Layout, content_hash};
 use irsa_core::spec::{Spec, SpecFormat, SpecOptions};
 
 use crate::Outcome;
@@ -34,42 +35,44 @@ pub(crate) fn run(args: &GenerateArgs) -> Result<Outcome, Failure> {
     drop(text);
     let generator = Generator::new(&spec, &options, layout(args.layout), &file_name).map_err(in_spec)?;
 
-    let mut paths: Vec<String> = generator.paths().collect();
-    paths.sort();
-    let mut tree = Tree::open(&args.out)?;
-    let conflicts = tree.conflicts(&paths)?;
+    // Before anything is written: every path is irsa's to write, every stale file irsa's to remove.
+    let tree = Tree::open(&args.out)?;
+    let mut new_paths: HashSet<u64> = HashSet::new();
+    let mut conflicts = Vec::new();
+    for file in generator.files() {
+        let path = file.path();
+        new_paths.insert(content_hash(&path));
+        conflicts.extend(tree.conflict(&path)?);
+    }
+    let stale = tree.stale(&new_paths)?;
+    for path in &stale {
+        conflicts.extend(tree.conflict(path)?);
+    }
     if !conflicts.is_empty() {
-        let mut message = format!(
-            "nothing was written: {} file(s) in {} are not irsa's to change:",
-            conflicts.len(),
-            args.out.display()
-        );
+        let mut message = format!("nothing was written: {} file(s) in {} are not irsa's to change:", conflicts.len(), args.out.display());
         for conflict in &conflicts {
             let _ = write!(message, "\n  {}", args.out.join(conflict).display());
         }
         return Err(Failure::Usage(message));
     }
-    let stale: Vec<String> = tree.stale(&paths).cloned().collect();
+    drop(new_paths);
 
     if args.check {
         return check(&generator, &tree, &stale, &args.out);
     }
-    tree.begin(&paths)?;
+    tree.begin(generator.files().map(|f| f.path()))?;
+    let mut record = tree.record()?;
     let (mut written, mut unchanged) = (0, 0);
     for file in generator.files() {
-        let file = file.map_err(in_spec)?;
-        if tree.change(&file.path, &file.contents)? == Change::Unchanged {
-            tree.keep(&file.path, &file.contents);
-            unchanged += 1;
-        } else {
-            tree.write(&file.path, &file.contents)?;
-            written += 1;
+        match tree.write(&file, &file.path(), &mut record)? {
+            Change::Unchanged => unchanged += 1,
+            Change::Create | Change::Update => written += 1,
         }
     }
     for path in &stale {
         tree.remove(path)?;
     }
-    tree.finish(&paths)?;
+    record.finish(true)?;
     let summary = format!(
         "irsa: {} roles, layout {}: {written} file(s) written, {unchanged} unchanged, {} removed in {}\n",
         spec.roles.len(),
@@ -85,13 +88,13 @@ pub(crate) fn run(args: &GenerateArgs) -> Result<Outcome, Failure> {
 fn check(generator: &Generator<'_>, tree: &Tree, stale: &[String], out: &Path) -> Result<Outcome, Failure> {
     let mut report = String::new();
     for file in generator.files() {
-        let file = file.map_err(|error| Failure::InFile { file: "spec".into(), error })?;
-        match tree.change(&file.path, &file.contents)? {
-            Change::Create => writeln!(report, "would create {}", out.join(&file.path).display()),
-            Change::Update => writeln!(report, "would update {}", out.join(&file.path).display()),
-            Change::Unchanged => Ok(()),
-        }
-        .ok();
+        let path = file.path();
+        let verb = match tree.change(&file, &path)? {
+            Change::Create => "create",
+            Change::Update => "update",
+            Change::Unchanged => continue,
+        };
+        let _ = writeln!(report, "would {verb} {}", out.join(&path).display());
     }
     for path in stale {
         let _ = writeln!(report, "would remove {}", out.join(path).display());

@@ -49,13 +49,32 @@ impl fmt::Display for Layout {
     }
 }
 
-/// One generated file: a `/`-separated path relative to the output folder, and its contents.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct GeneratedFile {
+/// One file to generate: a `/`-separated path relative to the output folder, made on
+/// demand. [`GeneratedFile::write_to`] streams it (the `roles.tf` of 100,000 roles is never
+/// held whole); [`GeneratedFile::contents`] collects it.
+#[derive(Debug, Clone, Copy)]
+pub struct GeneratedFile<'g> {
+    generator: &'g Generator<'g>,
+    job: Job,
+}
+
+impl GeneratedFile<'_> {
     /// The path, relative to the output folder, `/`-separated.
-    pub path: String,
+    pub fn path(&self) -> String {
+        self.generator.path(self.job)
+    }
+
+    /// Writes the file's contents to `out`, piece by piece.
+    pub fn write_to(&self, out: &mut dyn fmt::Write) -> Result<(), Error> {
+        self.generator.render(self.job, out)
+    }
+
     /// The file's contents.
-    pub contents: String,
+    pub fn contents(&self) -> Result<String, Error> {
+        let mut text = String::new();
+        self.write_to(&mut text)?;
+        Ok(text)
+    }
 }
 
 /// One file to make.
@@ -81,9 +100,9 @@ enum Job {
 /// let options = SpecOptions::default();
 /// let spec = Spec::parse(yaml, SpecFormat::Yaml, &options).unwrap();
 /// let generator = Generator::new(&spec, &options, Layout::Json, "roles.yaml").unwrap();
-/// let files: Vec<_> = generator.files().collect::<Result<_, _>>().unwrap();
-/// assert_eq!(files[0].path, "app.json");
-/// assert!(files[0].contents.contains("\"sts.amazonaws.com\""));
+/// let file = generator.files().next().unwrap();
+/// assert_eq!(file.path(), "app.json");
+/// assert!(file.contents().unwrap().contains("\"sts.amazonaws.com\""));
 /// ```
 #[derive(Debug)]
 pub struct Generator<'a> {
@@ -111,14 +130,9 @@ impl<'a> Generator<'a> {
         self.layout
     }
 
-    /// The paths of every file, in the order [`Generator::files`] makes them.
-    pub fn paths(&self) -> impl Iterator<Item = String> + '_ {
-        self.jobs.iter().map(|job| self.path(*job))
-    }
-
-    /// Every file, made one at a time.
-    pub fn files(&self) -> impl Iterator<Item = Result<GeneratedFile, Error>> + '_ {
-        self.jobs.iter().map(|job| Ok(GeneratedFile { path: self.path(*job), contents: self.render(*job)? }))
+    /// Every file, in a fixed order; each is made when it is written.
+    pub fn files(&self) -> impl Iterator<Item = GeneratedFile<'_>> + '_ {
+        self.jobs.iter().map(move |job| GeneratedFile { generator: self, job: *job })
     }
 
     fn plan(&self) -> Result<Vec<Job>, Error> {
@@ -201,28 +215,32 @@ impl<'a> Generator<'a> {
         }
     }
 
-    fn render(&self, job: Job) -> Result<String, Error> {
+    fn render(&self, job: Job, out: &mut dyn fmt::Write) -> Result<(), Error> {
         match job {
-            Job::ModuleFile(file) => module::render(file, &self.marker),
-            Job::RootVersions => module::render(module::ModuleFile::Versions, &self.marker),
-            Job::RolesTf => self.roles_tf(),
-            Job::InlineRole(index) => self.inline_role(index),
+            Job::ModuleFile(file) => put(out, &module::render(file, &self.marker)?),
+            Job::RootVersions => put(out, &module::render(module::ModuleFile::Versions, &self.marker)?),
+            Job::RolesTf => self.roles_tf(out),
+            Job::InlineRole(index) => put(out, &self.inline_role(index)?),
             Job::Json(index) => {
-                let mut json = self.spec.trust_policy(self.role(index)?, &self.options)?.to_json_pretty();
-                json.push('\n');
-                Ok(json)
+                put(out, &self.spec.trust_policy(self.role(index)?, &self.options)?.to_json_pretty())?;
+                put(out, "\n")
             }
-            Job::Manifest(index, sa_index) => self.manifest(index, sa_index),
-            Job::Kops => Ok(kops::render(self.spec, &self.marker)),
+            Job::Manifest(index, sa_index) => put(out, &self.manifest(index, sa_index)?),
+            Job::Kops => put(out, &kops::render(self.spec, &self.marker)),
         }
     }
 
-    fn roles_tf(&self) -> Result<String, Error> {
-        let mut body = Body::builder();
+    /// `roles.tf`, one module block at a time (blocks are aligned on their own, so this is
+    /// what laying out the whole body would give).
+    fn roles_tf(&self, out: &mut dyn fmt::Write) -> Result<(), Error> {
+        put(out, &self.marker)?;
+        put(out, "\n")?;
         for (index, role) in self.spec.roles.iter().enumerate() {
-            body = body.add_block(module::module_block(self.spec, role, self.label(index))?);
+            let body = Body::builder().add_block(module::module_block(self.spec, role, self.label(index))?).build();
+            put(out, "\n")?;
+            put(out, &to_terraform(&body)?)?;
         }
-        Ok(with_marker(&self.marker, &to_terraform(&body.build())?))
+        Ok(())
     }
 
     fn inline_role(&self, index: usize) -> Result<String, Error> {
@@ -260,7 +278,7 @@ impl<'a> Generator<'a> {
                     .build(),
             );
         }
-        Ok(with_marker(&self.marker, &to_terraform(&body.build())?))
+        Ok(format!("{}\n\n{}", self.marker, to_terraform(&body.build())?))
     }
 
     fn manifest(&self, index: usize, sa_index: usize) -> Result<String, Error> {
@@ -281,8 +299,8 @@ pub fn marker_line(source: &str) -> String {
     format!("{MARKER_PREFIX} from {source}; edit the spec and run irsa generate again, not this file.")
 }
 
-fn with_marker(marker: &str, text: &str) -> String {
-    format!("{marker}\n\n{text}")
+fn put(out: &mut dyn fmt::Write, text: &str) -> Result<(), Error> {
+    out.write_str(text).map_err(|_| Error::new(ErrorKind::Spec, "", "the generated file could not be written"))
 }
 
 /// A Terraform label per role, unique: names that map to the same label get a suffix made
@@ -310,8 +328,43 @@ fn role_labels(spec: &Spec) -> Vec<String> {
 /// security measure).
 ///
 /// ```
-/// assert_eq!(irsa_core::generate::content_hash(""), 0xcbf29ce484222325);
+/// use irsa_core::generate::{ContentHasher, content_hash};
+///
+/// assert_eq!(content_hash(""), 0xcbf29ce484222325);
+/// let mut hasher = ContentHasher::new();
+/// hasher.update(b"ab");
+/// hasher.update(b"c");
+/// assert_eq!(hasher.finish(), content_hash("abc"));
 /// ```
 pub fn content_hash(text: &str) -> u64 {
-    text.bytes().fold(0xcbf2_9ce4_8422_2325, |hash, byte| (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3))
+    let mut hasher = ContentHasher::new();
+    hasher.update(text.as_bytes());
+    hasher.finish()
+}
+
+/// [`content_hash`], fed piece by piece.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ContentHasher(u64);
+
+impl ContentHasher {
+    /// A hasher that has seen nothing.
+    pub fn new() -> ContentHasher {
+        ContentHasher(0xcbf2_9ce4_8422_2325)
+    }
+
+    /// Feeds bytes.
+    pub fn update(&mut self, bytes: &[u8]) {
+        self.0 = bytes.iter().fold(self.0, |hash, byte| (hash ^ u64::from(*byte)).wrapping_mul(0x0100_0000_01b3));
+    }
+
+    /// The hash of everything fed.
+    pub fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+impl Default for ContentHasher {
+    fn default() -> ContentHasher {
+        ContentHasher::new()
+    }
 }
