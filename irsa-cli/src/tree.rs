@@ -45,6 +45,10 @@ pub(crate) struct Tree {
     root: PathBuf,
     /// The record as read: the hash of each path, and what irsa wrote there.
     old: HashMap<u64, Entry>,
+    /// The hashes of the paths [`Tree::conflict`] found a file at (the others need no look).
+    existing: HashSet<u64>,
+    /// The folders this run made sure exist.
+    folders: HashSet<PathBuf>,
 }
 
 impl Tree {
@@ -57,7 +61,7 @@ impl Tree {
                 *slot = Entry::Pending;
             }
         })?;
-        Ok(Tree { root: root.to_owned(), old })
+        Ok(Tree { root: root.to_owned(), old, existing: HashSet::new(), folders: HashSet::new() })
     }
 
     /// The paths irsa generated before that this run does not make (to be removed).
@@ -73,20 +77,26 @@ impl Tree {
 
     /// Why irsa must not touch `path`, if it must not: a file in the way that it did not
     /// generate, or that was edited since.
-    pub(crate) fn conflict(&self, path: &str) -> Result<Option<String>, Failure> {
+    pub(crate) fn conflict(&mut self, path: &str) -> Result<Option<String>, Failure> {
         check_relative(path)?;
         let full = self.root.join(path);
         match fs::symlink_metadata(&full) {
             Err(error) if error.kind() == io::ErrorKind::NotFound => return Ok(None),
             Err(error) => return Err(Failure::Read { path: full, error }),
-            Ok(meta) if !meta.is_file() => return Ok(Some(format!("{path}: in the way, and not a file irsa generated"))),
-            Ok(_) => {}
+            Ok(meta) if !meta.is_file() => {
+                return Ok(Some(format!("{path}: in the way, and not a file irsa generated")));
+            }
+            Ok(_) => {
+                self.existing.insert(content_hash(path));
+            }
         }
         let (hash, marked) = hash_file(&full)?.unwrap_or((0, false));
         Ok(match self.old.get(&content_hash(path)) {
             Some(Entry::Pending) => None,
             Some(Entry::Hash(recorded)) if *recorded == hash => None,
-            Some(_) => Some(format!("{path}: edited since irsa generated it (move the change into the spec, or delete the file)")),
+            Some(_) => Some(format!(
+                "{path}: edited since irsa generated it (move the change into the spec, or delete the file)"
+            )),
             None if marked => None,
             None => Some(format!("{path}: irsa did not generate it")),
         })
@@ -126,16 +136,23 @@ impl Tree {
 
     /// Writes one file atomically (a temporary file in the same folder, renamed over the
     /// old one, or dropped when the content is the same), and notes it in `record`.
-    pub(crate) fn write(&self, file: &GeneratedFile<'_>, path: &str, record: &mut RecordWriter) -> Result<Change, Failure> {
+    pub(crate) fn write(
+        &mut self,
+        file: &GeneratedFile<'_>,
+        path: &str,
+        record: &mut RecordWriter,
+    ) -> Result<Change, Failure> {
         check_relative(path)?;
         let full = self.root.join(path);
-        if let Some(parent) = full.parent() {
+        if let Some(parent) = full.parent().filter(|p| !self.folders.contains(*p)) {
             fs::create_dir_all(parent).map_err(|error| Failure::Write { path: Some(parent.to_owned()), error })?;
+            self.folders.insert(parent.to_owned());
         }
         let temp = temp_path(&full)?;
         let fail = |error: io::Error| Failure::Write { path: Some(full.clone()), error };
         let written = (|| {
-            let mut sink = Sink { writer: BufWriter::new(File::create(&temp)?), hasher: ContentHasher::new(), error: None };
+            let mut sink =
+                Sink { writer: BufWriter::new(File::create(&temp)?), hasher: ContentHasher::new(), error: None };
             let rendered = file.write_to(&mut sink);
             if let Some(error) = sink.error.take() {
                 return Err(error);
@@ -151,7 +168,8 @@ impl Tree {
                 return Err(fail(error));
             }
         };
-        let change = match hash_file(&full)? {
+        let existed = self.existing.contains(&content_hash(path));
+        let change = match if existed { hash_file(&full)? } else { None } {
             Some((existing, _)) if existing == new => Change::Unchanged,
             Some(_) => Change::Update,
             None => Change::Create,
@@ -171,7 +189,9 @@ impl Tree {
         check_relative(path)?;
         let full = self.root.join(path);
         match fs::remove_file(&full) {
-            Err(error) if error.kind() != io::ErrorKind::NotFound => return Err(Failure::Write { path: Some(full), error }),
+            Err(error) if error.kind() != io::ErrorKind::NotFound => {
+                return Err(Failure::Write { path: Some(full), error });
+            }
             _ => {}
         }
         let mut parent = full.parent();
@@ -210,7 +230,9 @@ impl RecordWriter {
     }
 
     fn put(&mut self, text: &str) -> Result<(), Failure> {
-        self.writer.write_all(text.as_bytes()).map_err(|error| Failure::Write { path: Some(self.target.clone()), error })
+        self.writer
+            .write_all(text.as_bytes())
+            .map_err(|error| Failure::Write { path: Some(self.target.clone()), error })
     }
 
     fn entry(&mut self, path: &str, entry: Entry) -> Result<(), Failure> {
@@ -286,9 +308,14 @@ fn read_record(root: &Path, mut visit: impl FnMut(&str, Entry)) -> Result<(), Fa
         Err(error) => return Err(Failure::Read { path, error }),
     };
     let mut deserializer = serde_json::Deserializer::from_reader(BufReader::new(file));
-    RecordSeed { visit: &mut visit }.deserialize(&mut deserializer).and_then(|()| deserializer.end()).map_err(|e| Failure::Read {
-        path,
-        error: io::Error::new(io::ErrorKind::InvalidData, format!("it is not irsa's record of generated files ({e})")),
+    RecordSeed { visit: &mut visit }.deserialize(&mut deserializer).and_then(|()| deserializer.end()).map_err(|e| {
+        Failure::Read {
+            path,
+            error: io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!("it is not irsa's record of generated files ({e})"),
+            ),
+        }
     })
 }
 
@@ -350,7 +377,10 @@ impl<'de, F: FnMut(&str, Entry)> Visitor<'de> for FilesSeed<'_, F> {
             let entry = if value == PENDING {
                 Entry::Pending
             } else {
-                Entry::Hash(u64::from_str_radix(&value, 16).map_err(|_| de::Error::custom(format!("`{value}` is not a hash")))?)
+                Entry::Hash(
+                    u64::from_str_radix(&value, 16)
+                        .map_err(|_| de::Error::custom(format!("`{value}` is not a hash")))?,
+                )
             };
             (self.visit)(&path, entry);
         }

@@ -140,7 +140,7 @@ impl Spec {
     /// (for checks across roles, of the role), and says which key it was under.
     pub fn parse(text: &str, format: SpecFormat, options: &SpecOptions) -> Result<Spec, Error> {
         let seed = SpecSeed { options: *options };
-        let spec = match format {
+        let parsed = match format {
             SpecFormat::Yaml => {
                 let deserializer = serde_norway::Deserializer::from_str(text);
                 seed.deserialize(deserializer).map_err(|e| {
@@ -150,19 +150,22 @@ impl Spec {
             }
             SpecFormat::Json => {
                 let mut deserializer = serde_json::Deserializer::from_str(text);
-                let spec = seed.deserialize(&mut deserializer).and_then(|spec| deserializer.end().map(|()| spec));
-                spec.map_err(|e| spec_error(&e.to_string(), Some(Location { line: e.line(), column: e.column() })))?
+                let parsed = seed.deserialize(&mut deserializer).and_then(|spec| deserializer.end().map(|()| spec));
+                parsed.map_err(|e| json_error(&e))?
             }
         };
-        // Roles written before the providers could not be checked against them while read.
-        if spec.roles_before_providers {
-            for (index, role) in spec.spec.roles.iter().enumerate() {
-                spec.spec.check_role(role, options).map_err(|rule| {
-                    Error::new(ErrorKind::Spec, "", format!("roles[{index}]: role `{}`: {rule}", role.name))
-                })?;
-            }
-        }
-        Ok(spec.spec)
+        parsed.finish(options)
+    }
+
+    /// Reads and checks a JSON spec from a reader, without holding its text: the way to read
+    /// a spec of hundreds of thousands of roles. (A YAML spec is read whole; see
+    /// [`Spec::parse`].)
+    pub fn parse_json_reader(reader: impl std::io::Read, options: &SpecOptions) -> Result<Spec, Error> {
+        let mut deserializer = serde_json::Deserializer::from_reader(reader);
+        let parsed = SpecSeed { options: *options }
+            .deserialize(&mut deserializer)
+            .and_then(|spec| deserializer.end().map(|()| spec));
+        parsed.map_err(|e| json_error(&e))?.finish(options)
     }
 
     /// The providers a role trusts through, in the spec's order of providers.
@@ -251,6 +254,24 @@ fn spec_error(message: &str, location: Option<Location>) -> Error {
 struct ParsedSpec {
     spec: Spec,
     roles_before_providers: bool,
+}
+
+impl ParsedSpec {
+    /// Roles written before the providers could not be checked against them while read.
+    fn finish(self, options: &SpecOptions) -> Result<Spec, Error> {
+        if self.roles_before_providers {
+            for (index, role) in self.spec.roles.iter().enumerate() {
+                self.spec.check_role(role, options).map_err(|rule| {
+                    Error::new(ErrorKind::Spec, "", format!("roles[{index}]: role `{}`: {rule}", role.name))
+                })?;
+            }
+        }
+        Ok(self.spec)
+    }
+}
+
+fn json_error(e: &serde_json::Error) -> Error {
+    spec_error(&e.to_string(), Some(Location { line: e.line(), column: e.column() }))
 }
 
 struct SpecSeed {

@@ -34,8 +34,10 @@ pub const SUBJECT_PREFIX: &str = "system:serviceaccount:";
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ServiceAccount {
-    namespace: String,
-    name: String,
+    /// `namespace:name`, one allocation (a spec can hold hundreds of thousands).
+    text: String,
+    /// Where the colon is.
+    colon: usize,
 }
 
 impl ServiceAccount {
@@ -44,7 +46,7 @@ impl ServiceAccount {
         let value = format!("{namespace}:{name}");
         check_part(namespace, Part::Namespace).map_err(|rule| Error::new(ErrorKind::Subject, &value, rule))?;
         check_part(name, Part::Name).map_err(|rule| Error::new(ErrorKind::Subject, &value, rule))?;
-        Ok(ServiceAccount { namespace: namespace.to_owned(), name: name.to_owned() })
+        Ok(ServiceAccount { text: value, colon: namespace.len() })
     }
 
     /// Parses `namespace:name`. A full subject (`system:serviceaccount:namespace:name`) is
@@ -66,32 +68,37 @@ impl ServiceAccount {
         }
     }
 
+    /// `namespace:name`.
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
     /// The namespace (pattern).
     pub fn namespace(&self) -> &str {
-        &self.namespace
+        self.text.get(..self.colon).unwrap_or_default()
     }
 
     /// The service account's name (pattern).
     pub fn name(&self) -> &str {
-        &self.name
+        self.text.get(self.colon + 1..).unwrap_or_default()
     }
 
     /// The token subject the service account's pods present:
     /// `system:serviceaccount:<namespace>:<name>`.
     pub fn subject(&self) -> String {
-        format!("{SUBJECT_PREFIX}{}:{}", self.namespace, self.name)
+        format!("{SUBJECT_PREFIX}{}", self.text)
     }
 
     /// Whether the namespace or the name holds a `*` or `?` wildcard (then the subject must be
     /// compared with `StringLike`).
     pub fn has_wildcard(&self) -> bool {
-        has_wildcard(&self.namespace) || has_wildcard(&self.name)
+        has_wildcard(&self.text)
     }
 
     /// Whether the subject trusts a whole namespace or every namespace: the namespace or the
     /// name is made of wildcards only (`ns:*`, `*:name`, `*:*`).
     pub fn is_broad(&self) -> bool {
-        is_only_wildcards(&self.namespace) || is_only_wildcards(&self.name)
+        is_only_wildcards(self.namespace()) || is_only_wildcards(self.name())
     }
 }
 
@@ -106,7 +113,7 @@ impl FromStr for ServiceAccount {
 impl fmt::Display for ServiceAccount {
     /// Displays `namespace:name`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}", self.namespace, self.name)
+        f.write_str(&self.text)
     }
 }
 

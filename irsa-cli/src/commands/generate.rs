@@ -10,7 +10,7 @@ use irsa_core::spec::{Spec, SpecFormat, SpecOptions};
 use crate::Outcome;
 use crate::cli::{GenerateArgs, LayoutArg};
 use crate::failure::Failure;
-use crate::input::{MAX_SPEC_BYTES, read_text};
+use crate::input::{MAX_SPEC_BYTES, open_limited, read_text};
 use crate::output::emit;
 use crate::tree::{Change, Tree};
 
@@ -24,19 +24,24 @@ pub(crate) fn run(args: &GenerateArgs) -> Result<Outcome, Failure> {
             Failure::Usage(format!("{shown}: a spec is YAML (.yaml, .yml) or JSON (.json), by its extension"))
         })?
     };
-    let text = read_text(&args.spec, MAX_SPEC_BYTES)?;
     let options = SpecOptions {
         quota: args.quota,
         allow_broad_subjects: args.allow_broad_subjects,
         check_trust: args.layout != LayoutArg::Kops,
     };
     let in_spec = |error| Failure::InFile { file: shown.clone(), error };
-    let spec = Spec::parse(&text, format, &options).map_err(in_spec)?;
-    drop(text);
+    let spec = if format == SpecFormat::Json && args.spec != Path::new("-") {
+        // Streamed: a large JSON spec is never held as text.
+        let reader = std::io::BufReader::new(open_limited(&args.spec, MAX_SPEC_BYTES)?);
+        Spec::parse_json_reader(reader, &options).map_err(in_spec)?
+    } else {
+        let text = read_text(&args.spec, MAX_SPEC_BYTES)?;
+        Spec::parse(&text, format, &options).map_err(in_spec)?
+    };
     let generator = Generator::new(&spec, &options, layout(args.layout), &file_name).map_err(in_spec)?;
 
     // Before anything is written: every path is irsa's to write, every stale file irsa's to remove.
-    let tree = Tree::open(&args.out)?;
+    let mut tree = Tree::open(&args.out)?;
     let mut new_paths: HashSet<u64> = HashSet::new();
     let mut conflicts = Vec::new();
     for file in generator.files() {
@@ -49,7 +54,11 @@ pub(crate) fn run(args: &GenerateArgs) -> Result<Outcome, Failure> {
         conflicts.extend(tree.conflict(path)?);
     }
     if !conflicts.is_empty() {
-        let mut message = format!("nothing was written: {} file(s) in {} are not irsa's to change:", conflicts.len(), args.out.display());
+        let mut message = format!(
+            "nothing was written: {} file(s) in {} are not irsa's to change:",
+            conflicts.len(),
+            args.out.display()
+        );
         for conflict in &conflicts {
             let _ = write!(message, "\n  {}", args.out.join(conflict).display());
         }
