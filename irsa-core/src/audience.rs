@@ -63,11 +63,38 @@ impl Audience {
 
     /// The `:aud` values a statement for this provider requires (empty: no condition).
     pub fn values_for(&self, provider: &OidcProvider) -> Vec<String> {
+        self.values(provider).iter().map(|value| (*value).to_owned()).collect()
+    }
+
+    /// [`Audience::values_for`], borrowed.
+    pub(crate) fn values<'a>(&'a self, provider: &OidcProvider) -> AudienceValues<'a> {
         match self {
-            Audience::Auto if provider.eks_issuer().is_some() => vec![EKS_AUDIENCE.to_owned()],
-            Audience::Auto | Audience::None => Vec::new(),
-            Audience::Values(values) => values.clone(),
+            Audience::Auto if provider.is_eks() => AudienceValues::Eks,
+            Audience::Auto | Audience::None => AudienceValues::Given(&[]),
+            Audience::Values(values) => AudienceValues::Given(values),
         }
+    }
+}
+
+/// The values of an [`Audience`] for one provider, without copying them.
+pub(crate) enum AudienceValues<'a> {
+    /// The EKS audience.
+    Eks,
+    /// The values given (none: no condition).
+    Given(&'a [String]),
+}
+
+impl<'a> AudienceValues<'a> {
+    pub(crate) fn is_empty(&self) -> bool {
+        matches!(self, AudienceValues::Given([]))
+    }
+
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &'a str> + Clone + use<'a> {
+        let (eks, given): (&'a [&'static str], &'a [String]) = match self {
+            AudienceValues::Eks => (&[EKS_AUDIENCE], &[]),
+            AudienceValues::Given(values) => (&[], values),
+        };
+        eks.iter().copied().chain(given.iter().map(String::as_str))
     }
 }
 

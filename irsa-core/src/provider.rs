@@ -187,6 +187,11 @@ impl OidcProvider {
         format!("{}:{claim}", self.issuer)
     }
 
+    /// Whether the issuer is an EKS cluster's (see [`OidcProvider::eks_issuer`]).
+    pub fn is_eks(&self) -> bool {
+        self.issuer.starts_with("oidc.eks.") && self.eks_issuer().is_some()
+    }
+
     /// The region and cluster ID when the issuer is an EKS cluster's
     /// (`oidc.eks.<region>.<dns suffix>/id/<ID>`), else `None`.
     pub fn eks_issuer(&self) -> Option<EksIssuer<'_>> {

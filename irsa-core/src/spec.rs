@@ -176,8 +176,8 @@ impl Spec {
         self.providers.iter().filter(move |(name, _)| role.providers.as_ref().is_none_or(|names| names.contains(name)))
     }
 
-    /// The role's trust policy.
-    pub fn trust_policy(&self, role: &RoleSpec, options: &SpecOptions) -> Result<PolicyDocument, Error> {
+    /// What the role trusts, ready to build or render.
+    pub fn trust(&self, role: &RoleSpec, options: &SpecOptions) -> TrustPolicy {
         let mut trust = TrustPolicy::new()
             .subjects(role.service_accounts.iter().cloned())
             .tag_session(role.tag_session)
@@ -188,7 +188,12 @@ impl Spec {
         for principal in &role.legacy_principals {
             trust = trust.legacy_principal(principal.clone());
         }
-        trust.build()
+        trust
+    }
+
+    /// The role's trust policy.
+    pub fn trust_policy(&self, role: &RoleSpec, options: &SpecOptions) -> Result<PolicyDocument, Error> {
+        self.trust(role, options).build()
     }
 
     /// The audience the role's service-account tokens must carry, when its providers agree

@@ -118,11 +118,12 @@ impl fmt::Display for ServiceAccount {
 }
 
 fn has_wildcard(s: &str) -> bool {
-    s.contains(['*', '?'])
+    s.bytes().any(|b| b == b'*' || b == b'?')
 }
 
 fn is_only_wildcards(s: &str) -> bool {
-    s.contains('*') && s.chars().all(|c| matches!(c, '*' | '?'))
+    let bytes = s.as_bytes();
+    bytes.contains(&b'*') && bytes.iter().all(|&b| b == b'*' || b == b'?')
 }
 
 #[derive(Clone, Copy)]

@@ -11,10 +11,11 @@ use std::collections::BTreeMap;
 
 use crate::audience::Audience;
 use crate::error::{Error, ErrorKind};
-use crate::policy::{ConditionValue, Effect, Map, OneOrMany, PolicyDocument, Principal, Statement};
+use crate::policy::writer::JsonWriter;
+use crate::policy::{Condition, ConditionValue, Effect, Map, OneOrMany, PolicyDocument, Principal, Statement};
 use crate::principal::{LegacyPrincipal, PrincipalType};
 use crate::provider::OidcProvider;
-use crate::subject::ServiceAccount;
+use crate::subject::{SUBJECT_PREFIX, ServiceAccount};
 
 /// The action of a web-identity statement.
 pub const ASSUME_ROLE_WITH_WEB_IDENTITY: &str = "sts:AssumeRoleWithWebIdentity";
@@ -123,10 +124,112 @@ impl TrustPolicy {
         if !self.legacy.is_empty() {
             statements.push(self.legacy_statement());
         }
+        let subjects: Vec<ConditionValue> = self.subjects.iter().map(|s| ConditionValue::String(s.subject())).collect();
+        let sub_operator =
+            if self.subjects.iter().any(ServiceAccount::has_wildcard) { "StringLike" } else { "StringEquals" };
         for (provider, audience) in &self.providers {
-            statements.push(self.web_identity_statement(provider, audience));
+            statements.push(self.web_identity_statement(provider, audience, sub_operator, &subjects));
         }
         Ok(PolicyDocument::new(statements))
+    }
+
+    /// The trust policy's JSON, written straight from the inputs: the same bytes as
+    /// `self.build()?.to_json_pretty()` (or `to_json_compact()`), without building the policy
+    /// model, for rendering many roles fast.
+    ///
+    /// ```
+    /// use irsa_core::{Audience, TrustPolicy};
+    ///
+    /// let trust = TrustPolicy::new()
+    ///     .provider("arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/ABC".parse().unwrap(), Audience::Auto)
+    ///     .subject("default:app".parse().unwrap());
+    /// assert_eq!(trust.to_json(true).unwrap(), trust.build().unwrap().to_json_pretty());
+    /// assert_eq!(trust.to_json(false).unwrap(), trust.build().unwrap().to_json_compact());
+    /// ```
+    pub fn to_json(&self, pretty: bool) -> Result<String, Error> {
+        self.check()?;
+        let mut w = JsonWriter::new(pretty, 512 + 256 * self.providers.len() * (1 + self.subjects.len()));
+        w.begin_object();
+        w.key_static("Version");
+        w.string_static("2012-10-17");
+        w.key_static("Statement");
+        w.begin_array();
+        if !self.legacy.is_empty() {
+            w.array_object();
+            w.key_static("Effect");
+            w.string_static("Allow");
+            w.key_static("Principal");
+            w.begin_object();
+            for kind in [PrincipalType::Aws, PrincipalType::Federated, PrincipalType::Service] {
+                let ids: Vec<&str> =
+                    self.legacy.iter().filter(|p| p.principal_type() == kind).map(LegacyPrincipal::id).collect();
+                if !ids.is_empty() {
+                    w.key_static(kind.as_str());
+                    w.one_or_many(ids.into_iter());
+                }
+            }
+            w.end_object();
+            w.key_static("Action");
+            w.string_static(ASSUME_ROLE);
+            w.end_object();
+        }
+        let sub_operator =
+            if self.subjects.iter().any(ServiceAccount::has_wildcard) { "StringLike" } else { "StringEquals" };
+        // Issuers, accounts and service accounts are validated on construction: none holds a
+        // character that JSON escapes, so they are written as they are.
+        let subjects = || self.subjects.iter().map(ServiceAccount::as_str);
+        for (provider, audience) in &self.providers {
+            let audiences = audience.values(provider);
+            let issuer = provider.issuer();
+            w.array_object();
+            w.key_static("Effect");
+            w.string_static("Allow");
+            w.key_static("Principal");
+            w.begin_object();
+            w.key_static("Federated");
+            w.string_parts_unescaped(&[
+                "arn:",
+                provider.partition().name(),
+                ":iam::",
+                provider.account().as_str(),
+                ":oidc-provider/",
+                issuer,
+            ]);
+            w.end_object();
+            w.key_static("Action");
+            if self.tag_session {
+                w.one_or_many([ASSUME_ROLE_WITH_WEB_IDENTITY, TAG_SESSION].into_iter());
+            } else {
+                w.string_static(ASSUME_ROLE_WITH_WEB_IDENTITY);
+            }
+            w.key_static("Condition");
+            w.begin_object();
+            let mut sub_written = false;
+            if !audiences.is_empty() {
+                w.key_static("StringEquals");
+                w.begin_object();
+                w.key_parts_unescaped(&[issuer, ":aud"]);
+                w.one_or_many(audiences.iter());
+                if sub_operator == "StringEquals" {
+                    w.key_parts_unescaped(&[issuer, ":sub"]);
+                    w.one_or_many_prefixed_unescaped(SUBJECT_PREFIX, subjects());
+                    sub_written = true;
+                }
+                w.end_object();
+            }
+            if !sub_written {
+                w.key_static(sub_operator);
+                w.begin_object();
+                w.key_parts_unescaped(&[issuer, ":sub"]);
+                w.one_or_many_prefixed_unescaped(SUBJECT_PREFIX, subjects());
+                w.end_object();
+            }
+            w.end_object();
+            w.end_object();
+        }
+        w.end_array();
+        w.end_object();
+        Ok(w.finish())
     }
 
     fn check(&self) -> Result<(), Error> {
@@ -177,32 +280,39 @@ impl TrustPolicy {
         statement
     }
 
-    fn web_identity_statement(&self, provider: &OidcProvider, audience: &Audience) -> Statement {
-        let sub_operator =
-            if self.subjects.iter().any(ServiceAccount::has_wildcard) { "StringLike" } else { "StringEquals" };
-        let subjects: Vec<ConditionValue> = self.subjects.iter().map(|s| ConditionValue::String(s.subject())).collect();
+    fn web_identity_statement(
+        &self,
+        provider: &OidcProvider,
+        audience: &Audience,
+        sub_operator: &str,
+        subjects: &[ConditionValue],
+    ) -> Statement {
         let audiences: Vec<ConditionValue> =
             audience.values_for(provider).into_iter().map(ConditionValue::String).collect();
-
-        // Operators and keys in sorted order, as the AWS provider renders them.
-        let mut operators: BTreeMap<&str, BTreeMap<String, OneOrMany<ConditionValue>>> = BTreeMap::new();
-        operators.entry(sub_operator).or_default().insert(provider.condition_key("sub"), OneOrMany::from(subjects));
-        if !audiences.is_empty() {
-            operators
-                .entry("StringEquals")
-                .or_default()
-                .insert(provider.condition_key("aud"), OneOrMany::from(audiences));
+        let sub = (provider.condition_key("sub"), OneOrMany::from(subjects.to_vec()));
+        // Operators and keys in sorted order, as the AWS provider renders them:
+        // StringEquals before StringLike, `:aud` before `:sub`.
+        let mut condition: Condition = Map::new();
+        if audiences.is_empty() {
+            condition.insert(sub_operator, Map::from_iter([sub]));
+        } else {
+            let aud = (provider.condition_key("aud"), OneOrMany::from(audiences));
+            if sub_operator == "StringEquals" {
+                condition.insert("StringEquals", Map::from_iter([aud, sub]));
+            } else {
+                condition.insert("StringEquals", Map::from_iter([aud]));
+                condition.insert(sub_operator, Map::from_iter([sub]));
+            }
         }
-        let condition =
-            operators.into_iter().map(|(operator, keys)| (operator, keys.into_iter().collect::<Map<_>>())).collect();
 
-        let mut actions = vec![ASSUME_ROLE_WITH_WEB_IDENTITY.to_owned()];
-        if self.tag_session {
-            actions.push(TAG_SESSION.to_owned());
-        }
+        let actions = if self.tag_session {
+            OneOrMany::Many(vec![ASSUME_ROLE_WITH_WEB_IDENTITY.to_owned(), TAG_SESSION.to_owned()])
+        } else {
+            OneOrMany::One(ASSUME_ROLE_WITH_WEB_IDENTITY.to_owned())
+        };
         let mut statement = Statement::new(Effect::Allow);
         statement.principal = Some(Principal::Typed(Map::from_iter([("Federated", OneOrMany::One(provider.arn()))])));
-        statement.action = Some(OneOrMany::from(actions));
+        statement.action = Some(actions);
         statement.condition = Some(condition);
         statement
     }

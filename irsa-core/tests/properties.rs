@@ -14,7 +14,9 @@ fn unique_map<V: std::fmt::Debug + Clone + 'static>(value: impl Strategy<Value =
     prop::collection::vec((any::<String>(), value), 0..4).prop_map(|pairs| {
         let mut map = Map::new();
         for (key, value) in pairs {
-            map.entry(key).or_insert(value);
+            if !map.contains_key(&key) {
+                map.insert(key, value);
+            }
         }
         map
     })
@@ -60,7 +62,58 @@ fn policy() -> impl Strategy<Value = PolicyDocument> {
         .prop_map(|(version, id, statement)| PolicyDocument { version, id, statement })
 }
 
+fn trust() -> impl Strategy<Value = irsa_core::TrustPolicy> {
+    const PROVIDERS: [&str; 4] = [
+        "arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/ABC",
+        "arn:aws:iam::123456789012:oidc-provider/hdo-beta-irsa-providers.s3.eu-west-1.amazonaws.com",
+        "arn:aws-cn:iam::123456789012:oidc-provider/oidc.eks.cn-north-1.amazonaws.com.cn/id/ABC",
+        "arn:aws:iam::210987654321:oidc-provider/auth.example.com/tenants/blue/",
+    ];
+    const LEGACY: [&str; 4] = [
+        "AWS=arn:aws:iam::123456789012:role/nodes",
+        "Service=ec2.amazonaws.com",
+        "AWS=123456789012",
+        "Federated=arn:aws:iam::123456789012:saml-provider/Okta",
+    ];
+    let audience = prop_oneof![
+        Just(irsa_core::Audience::Auto),
+        Just(irsa_core::Audience::None),
+        prop::collection::vec("[a-z][a-z.\\\\\"]{0,10}", 1..3).prop_map(irsa_core::Audience::Values),
+    ];
+    (
+        prop::collection::vec((0..PROVIDERS.len(), audience), 0..4),
+        prop::collection::vec("[a-z*?][a-z0-9*?-]{0,6}:[a-z*?][a-z0-9.*?-]{0,8}", 0..6),
+        prop::collection::vec(0..LEGACY.len(), 0..4),
+        any::<bool>(),
+    )
+        .prop_map(|(providers, subjects, legacy, tag_session)| {
+            let mut trust = irsa_core::TrustPolicy::new().tag_session(tag_session).allow_broad_subjects(true);
+            for (index, audience) in providers {
+                trust = trust.provider(PROVIDERS[index].parse().unwrap(), audience);
+            }
+            for subject in subjects.iter().filter_map(|s| s.parse().ok()) {
+                trust = trust.subject(subject);
+            }
+            for index in legacy {
+                trust = trust.legacy_principal(LEGACY[index].parse().unwrap());
+            }
+            trust
+        })
+}
+
 proptest! {
+    /// The trust builder's direct JSON is byte for byte the policy model's JSON (or both fail).
+    #[test]
+    fn direct_trust_json_equals_the_models(trust in trust()) {
+        match trust.build() {
+            Ok(policy) => {
+                prop_assert_eq!(trust.to_json(true).unwrap(), policy.to_json_pretty());
+                prop_assert_eq!(trust.to_json(false).unwrap(), policy.to_json_compact());
+            }
+            Err(error) => prop_assert_eq!(trust.to_json(true).unwrap_err(), error),
+        }
+    }
+
     /// Any text placed in a Terraform string (or a block label) reads back, with hcl-rs, as
     /// the same text: nothing can become an interpolation, a directive or a syntax error.
     #[test]

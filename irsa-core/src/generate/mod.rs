@@ -227,7 +227,7 @@ impl<'a> Generator<'a> {
             Job::RolesTf => self.roles_tf(out),
             Job::InlineRole(index) => put(out, &self.inline_role(index as usize)?),
             Job::Json(index) => {
-                put(out, &self.spec.trust_policy(self.role(index as usize)?, &self.options)?.to_json_pretty())?;
+                put(out, &self.spec.trust(self.role(index as usize)?, &self.options).to_json(true)?)?;
                 put(out, "\n")
             }
             Job::Manifest(index, sa_index) => put(out, &self.manifest(index as usize, sa_index as usize)?),

@@ -6,6 +6,7 @@
 //! insertion order, so the same model always gives the same bytes.
 
 mod values;
+pub(crate) mod writer;
 
 use std::fmt;
 

@@ -3,9 +3,7 @@
 
 use std::fmt;
 use std::marker::PhantomData;
-use std::ops::{Deref, DerefMut};
 
-use indexmap::IndexMap;
 use serde::de::{self, IntoDeserializer, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -142,17 +140,81 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for OneOrMany<T> {
     }
 }
 
-/// An ordered map with string keys, as policy JSON writes them: serialized in insertion order,
-/// and a key given twice when reading is an error (IAM rejects duplicate keys).
+/// An ordered map with string keys, as policy JSON writes them: kept in insertion order, and
+/// a key given twice when reading is an error (IAM rejects duplicate keys).
 ///
-/// It dereferences to an [`IndexMap`] for everything else.
+/// Policy maps are small (a few principal types, operators or keys), so the map is a vector
+/// searched in order: no hashing, and the order is the order written.
+///
+/// ```
+/// use irsa_core::policy::Map;
+///
+/// let mut map = Map::new();
+/// map.insert("StringEquals", 1);
+/// map.insert("StringLike", 2);
+/// assert_eq!(map.insert("StringEquals", 3), Some(1));
+/// assert_eq!(map.keys().collect::<Vec<_>>(), ["StringEquals", "StringLike"]);
+/// assert_eq!(map["StringEquals"], 3);
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Map<V>(IndexMap<String, V>);
+pub struct Map<V>(Vec<(String, V)>);
 
 impl<V> Map<V> {
     /// An empty map.
     pub fn new() -> Map<V> {
-        Map(IndexMap::new())
+        Map(Vec::new())
+    }
+
+    /// Sets the value of `key` (kept in its place when present) and returns the old value.
+    pub fn insert(&mut self, key: impl Into<String>, value: V) -> Option<V> {
+        let key = key.into();
+        match self.0.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, slot)) => Some(std::mem::replace(slot, value)),
+            None => {
+                self.0.push((key, value));
+                None
+            }
+        }
+    }
+
+    /// The value of `key`.
+    pub fn get(&self, key: &str) -> Option<&V> {
+        self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+    }
+
+    /// The value of `key`, to change.
+    pub fn get_mut(&mut self, key: &str) -> Option<&mut V> {
+        self.0.iter_mut().find(|(k, _)| k == key).map(|(_, v)| v)
+    }
+
+    /// Whether `key` is in the map.
+    pub fn contains_key(&self, key: &str) -> bool {
+        self.get(key).is_some()
+    }
+
+    /// The entries, in order.
+    pub fn iter(&self) -> impl Iterator<Item = (&String, &V)> {
+        self.0.iter().map(|(k, v)| (k, v))
+    }
+
+    /// The keys, in order.
+    pub fn keys(&self) -> impl Iterator<Item = &String> {
+        self.0.iter().map(|(k, _)| k)
+    }
+
+    /// The values, in order.
+    pub fn values(&self) -> impl Iterator<Item = &V> {
+        self.0.iter().map(|(_, v)| v)
+    }
+
+    /// How many entries there are.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
     }
 }
 
@@ -162,29 +224,29 @@ impl<V> Default for Map<V> {
     }
 }
 
-impl<V> Deref for Map<V> {
-    type Target = IndexMap<String, V>;
+impl<V> std::ops::Index<&str> for Map<V> {
+    type Output = V;
 
-    fn deref(&self) -> &Self::Target {
-        &self.0
-    }
-}
-
-impl<V> DerefMut for Map<V> {
-    fn deref_mut(&mut self) -> &mut Self::Target {
-        &mut self.0
+    /// The value of `key`; panics when there is none (as `HashMap`'s `Index` does).
+    fn index(&self, key: &str) -> &V {
+        #[allow(clippy::expect_used)]
+        self.get(key).expect("no such key in the map")
     }
 }
 
 impl<K: Into<String>, V> FromIterator<(K, V)> for Map<V> {
     fn from_iter<I: IntoIterator<Item = (K, V)>>(iter: I) -> Map<V> {
-        Map(iter.into_iter().map(|(k, v)| (k.into(), v)).collect())
+        let mut map = Map::new();
+        for (key, value) in iter {
+            map.insert(key, value);
+        }
+        map
     }
 }
 
 impl<V: Serialize> Serialize for Map<V> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.0.serialize(serializer)
+        serializer.collect_map(self.0.iter().map(|(k, v)| (k, v)))
     }
 }
 
@@ -200,7 +262,7 @@ impl<'de, V: Deserialize<'de>> Deserialize<'de> for Map<V> {
             }
 
             fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Self::Value, A::Error> {
-                let mut map = IndexMap::new();
+                let mut map = Map::new();
                 while let Some(key) = access.next_key::<String>()? {
                     if map.contains_key(&key) {
                         return Err(de::Error::custom(format_args!(
@@ -208,9 +270,9 @@ impl<'de, V: Deserialize<'de>> Deserialize<'de> for Map<V> {
                         )));
                     }
                     let value = access.next_value()?;
-                    map.insert(key, value);
+                    map.0.push((key, value));
                 }
-                Ok(Map(map))
+                Ok(map)
             }
         }
 
