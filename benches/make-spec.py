@@ -2,13 +2,15 @@
 """Writes a spec of N roles for the generate benchmark: 2 providers (a kops cluster and an EKS
 cluster), 5 service accounts and a legacy node-role principal per role.
 
-    benches/make-spec.py N [yaml|json] > spec.yaml
+    benches/make-spec.py N [yaml|json] [kops] > spec.yaml
+
+With `kops`, roles have no legacy principal (kops-managed roles cannot keep one).
 """
 import json
 import sys
 
 
-def spec(n):
+def spec(n, kops=False):
     return {
         "account": "123456789012",
         "providers": {
@@ -29,6 +31,15 @@ def spec(n):
                 "path": "/irsa/",
                 "policy_arns": [f"arn:aws:iam::123456789012:policy/app-{i:06d}"],
                 "tags": {"team": f"team-{i:06d}"},
+            }
+            for i in range(n)
+        ],
+    } if not kops else {
+        "roles": [
+            {
+                "name": f"app-{i:06d}",
+                "service_accounts": [f"team-{i:06d}:service-{j}" for j in range(5)],
+                "policy_arns": [f"arn:aws:iam::123456789012:policy/app-{i:06d}"],
             }
             for i in range(n)
         ],
@@ -55,5 +66,8 @@ def yaml(doc):
 if __name__ == "__main__":
     n = int(sys.argv[1])
     fmt = sys.argv[2] if len(sys.argv) > 2 else "yaml"
-    document = spec(n)
-    sys.stdout.write(yaml(document) if fmt == "yaml" else json.dumps(document, indent=1) + "\n")
+    document = spec(n, kops="kops" in sys.argv[3:])
+    if fmt == "yaml" and "providers" in document:
+        sys.stdout.write(yaml(document))
+    else:
+        sys.stdout.write(json.dumps(document, indent=1) + "\n")
