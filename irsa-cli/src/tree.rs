@@ -131,7 +131,7 @@ impl Tree {
         for path in new_paths {
             record.entry(&path, Entry::Pending)?;
         }
-        record.finish(true)
+        record.finish()
     }
 
     /// Writes one file atomically (a temporary file in the same folder, renamed over the
@@ -246,14 +246,12 @@ impl RecordWriter {
         self.put(&line)
     }
 
-    /// Completes the record and puts it in place (flushed to disk when `sync`).
-    pub(crate) fn finish(mut self, sync: bool) -> Result<(), Failure> {
+    /// Completes the record and puts it in place. Like the generated files it is replaced
+    /// atomically but not flushed to disk: a flush would wait for every file of the run.
+    pub(crate) fn finish(mut self) -> Result<(), Failure> {
         self.put(if self.entries == 0 { "}\n}\n" } else { "\n  }\n}\n" })?;
         let fail = |error: io::Error| Failure::Write { path: Some(self.target.clone()), error };
-        let file = self.writer.into_inner().map_err(|e| fail(e.into_error()))?;
-        if sync {
-            file.sync_all().map_err(fail)?;
-        }
+        drop(self.writer.into_inner().map_err(|e| fail(e.into_error()))?);
         fs::rename(&self.temp, &self.target).map_err(fail)
     }
 }

@@ -142,6 +142,11 @@ impl Spec {
         let seed = SpecSeed { options: *options };
         let parsed = match format {
             SpecFormat::Yaml => {
+                if text.len() >= ROLE_BY_ROLE_YAML_BYTES {
+                    if let Some(spec) = parse_yaml_role_by_role(text, options) {
+                        return Ok(spec);
+                    }
+                }
                 let deserializer = serde_norway::Deserializer::from_str(text);
                 seed.deserialize(deserializer).map_err(|e| {
                     let location = e.location().map(|l| Location { line: l.line(), column: l.column() });
@@ -239,6 +244,112 @@ impl Spec {
             check_trust_policy_size(&policy, options.quota).map_err(|e| e.message())?;
         }
         Ok(())
+    }
+}
+
+/// From this size on, a YAML spec is read role by role: serde_norway holds a whole document's
+/// events in memory (about 3 KB a role), a role's are few.
+const ROLE_BY_ROLE_YAML_BYTES: usize = 1 << 20;
+
+/// Reads a block-style YAML spec one role at a time: the document without its `roles` items
+/// first (account, partition, providers), then each item of `roles` on its own, with the same
+/// checks as a whole read. `None` when the text is not shaped for it (document markers, flow
+/// style, more than one `roles` key) or when anything fails, including an alias to an anchor in
+/// another role: the caller then reads the document whole, which also gives the exact error.
+fn parse_yaml_role_by_role(text: &str, options: &SpecOptions) -> Option<Spec> {
+    let lines = || {
+        let mut offset = 0;
+        text.split_inclusive('\n').map(move |line| {
+            let start = offset;
+            offset += line.len();
+            (start, line)
+        })
+    };
+    let is_quiet = |line: &str| {
+        let trimmed = line.trim();
+        trimmed.is_empty() || trimmed.starts_with('#')
+    };
+    if lines().any(|(_, line)| line.starts_with("---") || line.starts_with("...")) {
+        return None;
+    }
+    let mut roles_keys = lines().filter(|(_, line)| line.trim_end() == "roles:" || line.starts_with("roles: #"));
+    let (roles_line, roles_text) = roles_keys.next()?;
+    if roles_keys.next().is_some() || lines().filter(|(_, line)| line.starts_with("roles:")).count() != 1 {
+        return None;
+    }
+    let block_start = roles_line + roles_text.len();
+    // The items' indentation, from the first line that says something.
+    let (_, first) = lines().find(|(start, line)| *start >= block_start && !is_quiet(line))?;
+    let indent = first.len() - first.trim_start_matches(' ').len();
+    if !first.get(indent..).is_some_and(|rest| rest.starts_with("- ") || rest.trim_end() == "-") {
+        return None;
+    }
+    let mut items: Vec<(usize, usize)> = Vec::new();
+    let mut block_end = text.len();
+    for (start, line) in lines().filter(|(start, _)| *start >= block_start) {
+        let line_indent = line.len() - line.trim_start_matches(' ').len();
+        let rest = line.get(line_indent..).unwrap_or_default();
+        if is_quiet(line) {
+            continue;
+        }
+        if line_indent == indent && (rest.starts_with("- ") || rest.trim_end() == "-") {
+            if let Some(last) = items.last_mut() {
+                last.1 = start;
+            }
+            items.push((start, text.len()));
+        } else if line_indent < indent || (line_indent == 0 && !rest.starts_with('-')) {
+            block_end = start;
+            break;
+        }
+    }
+    if let Some(last) = items.last_mut() {
+        last.1 = last.1.min(block_end);
+    }
+    let header = format!("{}roles: []\n{}", text.get(..roles_line)?, text.get(block_end..)?);
+    let parsed = SpecSeed { options: *options }.deserialize(serde_norway::Deserializer::from_str(&header)).ok()?;
+    let mut spec = parsed.spec;
+    let mut roles = Vec::with_capacity(items.len());
+    let mut names = HashSet::new();
+    for (start, end) in items {
+        let chunk = text.get(start..end)?;
+        let seed = ItemsSeed { spec: &spec, options: *options, names: &mut names };
+        roles.extend(seed.deserialize(serde_norway::Deserializer::from_str(chunk)).ok()?);
+    }
+    spec.roles = roles;
+    Some(spec)
+}
+
+/// The role items of one chunk of a YAML `roles` list.
+struct ItemsSeed<'a> {
+    spec: &'a Spec,
+    options: SpecOptions,
+    names: &'a mut HashSet<String>,
+}
+
+impl<'de> DeserializeSeed<'de> for ItemsSeed<'_> {
+    type Value = Vec<RoleSpec>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Vec<RoleSpec>, D::Error> {
+        deserializer.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ItemsSeed<'_> {
+    type Value = Vec<RoleSpec>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("roles")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<RoleSpec>, A::Error> {
+        let mut roles = Vec::with_capacity(1);
+        loop {
+            let seed = RoleSeed { spec: self.spec, options: self.options, check: true, names: &mut *self.names };
+            match seq.next_element_seed(seed)? {
+                Some(role) => roles.push(role),
+                None => return Ok(roles),
+            }
+        }
     }
 }
 
@@ -692,6 +803,43 @@ mod tests {
         let late = format!("roles:\n  - name: a\n    service_accounts: [ns:a]\n    providers: [prod]\n{HEAD}");
         let err = Spec::parse(&late, SpecFormat::Yaml, &SpecOptions::default()).unwrap_err();
         assert!(err.rule().contains("roles[0]: role `a`: the provider `prod` is not defined"), "{err}");
+    }
+
+    /// Large YAML specs are read role by role, with the very result of a whole read.
+    #[test]
+    fn role_by_role_reading_equals_whole_reading() {
+        let options = SpecOptions::default();
+        let roles: String = (0..30)
+            .map(|i| format!("  # role {i}\n  - name: r{i}\n    service_accounts:\n      - ns-{i}:a\n    tags: {{k: \"v\\n- x\"}}\n\n"))
+            .collect();
+        for text in [
+            format!("{HEAD}roles:\n{roles}"),
+            format!("account: \"123456789012\"\nroles:\n{roles}{HEAD}"),
+            format!("{HEAD}roles:\n{}", roles.replace("\n  ", "\n")),
+        ] {
+            let whole = Spec::parse(&text, SpecFormat::Yaml, &options).unwrap();
+            let by_role = parse_yaml_role_by_role(&text, &options).expect("shaped for it");
+            assert_eq!(by_role, whole);
+            assert_eq!(by_role.roles.len(), 30);
+        }
+        // Not shaped for it, or failing: the caller reads the whole document.
+        assert!(parse_yaml_role_by_role(&format!("{HEAD}roles: []\n"), &options).is_none());
+        assert!(
+            parse_yaml_role_by_role(
+                &format!("---\n{HEAD}roles:\n  - name: a\n    service_accounts: [ns:a]\n"),
+                &options
+            )
+            .is_none()
+        );
+        assert!(
+            parse_yaml_role_by_role(&format!("{HEAD}roles:\n  - name: a\n    service_accounts: [Ns:a]\n"), &options)
+                .is_none()
+        );
+        assert!(parse_yaml_role_by_role(
+            &format!("{HEAD}roles:\n  - name: a\n    service_accounts: &sa [ns:a]\n  - name: b\n    service_accounts: *sa\n"),
+            &options
+        )
+        .is_none());
     }
 
     #[test]

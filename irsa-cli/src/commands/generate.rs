@@ -81,7 +81,7 @@ pub(crate) fn run(args: &GenerateArgs) -> Result<Outcome, Failure> {
     for path in &stale {
         tree.remove(path)?;
     }
-    record.finish(true)?;
+    record.finish()?;
     let summary = format!(
         "irsa: {} roles, layout {}: {written} file(s) written, {unchanged} unchanged, {} removed in {}\n",
         spec.roles.len(),

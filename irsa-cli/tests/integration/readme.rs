@@ -60,7 +60,8 @@ fn readme_examples_print_what_the_readme_shows() {
 fn readme_quick_start_generates_the_example() {
     let readme = fs::read_to_string(workspace_root().join("README.md")).unwrap();
     let blocks = code_blocks(&readme);
-    let (_, quick_start) = blocks.iter().find(|(language, block)| language == "sh" && block.contains("-- generate ")).unwrap();
+    let (_, quick_start) =
+        blocks.iter().find(|(language, block)| language == "sh" && block.contains("-- generate ")).unwrap();
     let mut commands = quick_start.lines();
     let words = shell_words(commands.next().unwrap());
     assert_eq!(commands.next(), Some("make test"), "the quick start is exactly two commands");
@@ -72,7 +73,8 @@ fn readme_quick_start_generates_the_example() {
     let position = args.iter().position(|a| *a == "--out").unwrap() + 1;
     let shown_out = args[position];
     args[position] = out_arg;
-    let run: crate::support::Run = crate::support::irsa_command(&args).current_dir(workspace_root()).output().unwrap().into();
+    let run: crate::support::Run =
+        crate::support::irsa_command(&args).current_dir(workspace_root()).output().unwrap().into();
     assert_eq!(run.code, Some(0), "{}", run.stderr);
     let said = readme.split("The first prints `").nth(1).unwrap().split('`').next().unwrap().replace('\n', " ");
     assert_eq!(run.stdout.trim_end(), said.replace(shown_out, out_arg));
