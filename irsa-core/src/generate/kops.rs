@@ -1,6 +1,8 @@
 //! Layout `kops`: the `spec.iam.serviceAccountExternalPermissions` list, for kops to create
 //! one role per service account itself.
 
+use std::fmt;
+
 use crate::error::{Error, ErrorKind};
 use crate::kubernetes::yaml_string;
 use crate::spec::Spec;
@@ -37,27 +39,29 @@ pub(super) fn check(spec: &Spec) -> Result<(), Error> {
     Ok(())
 }
 
-/// The YAML, to merge into the kops cluster spec.
-pub(super) fn render(spec: &Spec, marker: &str) -> String {
-    let mut out = format!(
-        "{marker}\n# Merge into the cluster spec (kops edit cluster). kops creates one role per service account and\n# trusts its own cluster's issuer; role names, paths, tags and providers of the spec do not apply.\nspec:\n  iam:\n    useServiceAccountExternalPermissions: true\n    serviceAccountExternalPermissions:\n"
-    );
+/// The YAML, to merge into the kops cluster spec, written entry by entry.
+pub(super) fn render(spec: &Spec, marker: &str, out: &mut dyn fmt::Write) -> fmt::Result {
+    write!(
+        out,
+        "{marker}\n# Merge into the cluster spec (kops edit cluster). kops creates one role per service account and\n# trusts its own cluster's issuer; role names, paths, tags and providers of the spec do not apply.\nspec:\n  iam:\n    useServiceAccountExternalPermissions: true\n    serviceAccountExternalPermissions:"
+    )?;
     if spec.roles.is_empty() {
-        out.truncate(out.len() - 1);
-        out.push_str(" []\n");
+        return out.write_str(" []\n");
     }
+    out.write_str("\n")?;
     for role in &spec.roles {
         for sa in &role.service_accounts {
-            out.push_str(&format!(
+            write!(
+                out,
                 "      - name: {}\n        namespace: {}\n",
                 yaml_string(sa.name()),
                 yaml_string(sa.namespace())
-            ));
-            out.push_str("        aws:\n          policyARNs:\n");
+            )?;
+            out.write_str("        aws:\n          policyARNs:\n")?;
             for arn in &role.policy_arns {
-                out.push_str(&format!("            - {}\n", yaml_string(arn.as_str())));
+                writeln!(out, "            - {}", yaml_string(arn.as_str()))?;
             }
         }
     }
-    out
+    Ok(())
 }

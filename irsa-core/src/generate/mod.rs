@@ -231,7 +231,7 @@ impl<'a> Generator<'a> {
                 put(out, "\n")
             }
             Job::Manifest(index, sa_index) => put(out, &self.manifest(index as usize, sa_index as usize)?),
-            Job::Kops => put(out, &kops::render(self.spec, &self.marker)),
+            Job::Kops => kops::render(self.spec, &self.marker, out).map_err(|_| write_error()),
         }
     }
 
@@ -311,7 +311,11 @@ fn index_u32(index: usize) -> Result<u32, Error> {
 }
 
 fn put(out: &mut dyn fmt::Write, text: &str) -> Result<(), Error> {
-    out.write_str(text).map_err(|_| Error::new(ErrorKind::Spec, "", "the generated file could not be written"))
+    out.write_str(text).map_err(|_| write_error())
+}
+
+fn write_error() -> Error {
+    Error::new(ErrorKind::Spec, "", "the generated file could not be written")
 }
 
 /// A Terraform label per role, unique: names that map to the same label get a suffix made
