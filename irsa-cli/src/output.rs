@@ -11,7 +11,7 @@ use crate::failure::Failure;
 /// A closed standard output (`irsa policy | head -1`) is not an error.
 pub(crate) fn emit(bytes: &[u8], out: Option<&Path>) -> Result<(), Failure> {
     match out {
-        Some(path) if path != Path::new("-") => write_atomically(path, bytes, true),
+        Some(path) if path != Path::new("-") => write_atomically(path, bytes),
         _ => write_stdout(bytes),
     }
 }
@@ -24,10 +24,9 @@ fn write_stdout(bytes: &[u8]) -> Result<(), Failure> {
     }
 }
 
-/// Writes a temporary file beside `path` and renames it over `path`: a reader (or a run that
-/// is killed) sees the old content or the new, never a part. `sync` also flushes it to disk
-/// before the rename.
-pub(crate) fn write_atomically(path: &Path, bytes: &[u8], sync: bool) -> Result<(), Failure> {
+/// Writes a temporary file beside `path`, flushes it to disk and renames it over `path`: a
+/// reader (or a run that is killed) sees the old content or the new, never a part.
+fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
     let fail = |error: io::Error| Failure::Write { path: Some(path.to_owned()), error };
     let file_name =
         path.file_name().ok_or_else(|| fail(io::Error::new(io::ErrorKind::InvalidInput, "not a file name")))?;
@@ -38,13 +37,23 @@ pub(crate) fn write_atomically(path: &Path, bytes: &[u8], sync: bool) -> Result<
     let result = (|| {
         let mut file = fs::File::create(&temp)?;
         file.write_all(bytes)?;
-        if sync {
-            file.sync_all()?;
-        }
+        file.sync_all()?;
         fs::rename(&temp, path)
     })();
     if result.is_err() {
         let _ = fs::remove_file(&temp);
     }
     result.map_err(fail)
+}
+
+/// The temporary file beside `path` that is renamed over it: `.<name>.irsa-<pid>.tmp`.
+pub(crate) fn temp_path(path: &Path) -> Result<PathBuf, Failure> {
+    let file_name = path.file_name().ok_or_else(|| Failure::Write {
+        path: Some(path.to_owned()),
+        error: io::Error::new(io::ErrorKind::InvalidInput, "not a file name"),
+    })?;
+    let mut temp_name = std::ffi::OsString::from(".");
+    temp_name.push(file_name);
+    temp_name.push(format!(".irsa-{}.tmp", std::process::id()));
+    Ok(path.with_file_name(temp_name))
 }

@@ -18,6 +18,7 @@ use irsa_core::generate::{ContentHasher, GeneratedFile, MARKER_PREFIX, content_h
 use serde::de::{self, DeserializeSeed, MapAccess, Visitor};
 
 use crate::failure::Failure;
+use crate::output::temp_path;
 
 /// The record of generated files, in the output folder.
 pub(crate) const RECORD_FILE: &str = ".irsa-generated.json";
@@ -388,18 +389,6 @@ impl<'de, F: FnMut(&str, Entry)> Visitor<'de> for FilesSeed<'_, F> {
 
 fn json_string(s: &str) -> String {
     serde_json::Value::String(s.to_owned()).to_string()
-}
-
-/// The temporary file beside `path` that is renamed over it.
-fn temp_path(path: &Path) -> Result<PathBuf, Failure> {
-    let file_name = path.file_name().ok_or_else(|| Failure::Write {
-        path: Some(path.to_owned()),
-        error: io::Error::new(io::ErrorKind::InvalidInput, "not a file name"),
-    })?;
-    let mut temp_name = std::ffi::OsString::from(".");
-    temp_name.push(file_name);
-    temp_name.push(format!(".irsa-{}.tmp", std::process::id()));
-    Ok(path.with_file_name(temp_name))
 }
 
 /// A generated path must stay inside the output folder.

@@ -15,8 +15,7 @@ use crate::error::{Error, ErrorKind, Location};
 use crate::policy::{Map, OneOrMany, PolicyDocument};
 use crate::principal::LegacyPrincipal;
 use crate::{
-    AccountId, Audience, OidcProvider, Partition, PolicyArn, RoleName, RolePath, ServiceAccount, TrustPolicy,
-    check_trust_policy_size, role_arn,
+    AccountId, Audience, OidcProvider, Partition, PolicyArn, RoleName, RolePath, ServiceAccount, TrustPolicy, role_arn,
 };
 
 /// The syntax of a spec file.
@@ -240,8 +239,7 @@ impl Spec {
             }
         }
         if options.check_trust {
-            let policy = self.trust_policy(role, options).map_err(|e| e.message())?;
-            check_trust_policy_size(&policy, options.quota).map_err(|e| e.message())?;
+            self.trust(role, options).check_size(options.quota).map_err(|e| e.message())?;
         }
         Ok(())
     }
@@ -312,45 +310,11 @@ fn parse_yaml_role_by_role(text: &str, options: &SpecOptions) -> Option<Spec> {
     let mut names = HashSet::new();
     for (start, end) in items {
         let chunk = text.get(start..end)?;
-        let seed = ItemsSeed { spec: &spec, options: *options, names: &mut names };
+        let seed = RolesSeed { spec: &spec, options: *options, check: true, names: &mut names };
         roles.extend(seed.deserialize(serde_norway::Deserializer::from_str(chunk)).ok()?);
     }
     spec.roles = roles;
     Some(spec)
-}
-
-/// The role items of one chunk of a YAML `roles` list.
-struct ItemsSeed<'a> {
-    spec: &'a Spec,
-    options: SpecOptions,
-    names: &'a mut HashSet<String>,
-}
-
-impl<'de> DeserializeSeed<'de> for ItemsSeed<'_> {
-    type Value = Vec<RoleSpec>;
-
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Vec<RoleSpec>, D::Error> {
-        deserializer.deserialize_seq(self)
-    }
-}
-
-impl<'de> Visitor<'de> for ItemsSeed<'_> {
-    type Value = Vec<RoleSpec>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("roles")
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<RoleSpec>, A::Error> {
-        let mut roles = Vec::with_capacity(1);
-        loop {
-            let seed = RoleSeed { spec: self.spec, options: self.options, check: true, names: &mut *self.names };
-            match seq.next_element_seed(seed)? {
-                Some(role) => roles.push(role),
-                None => return Ok(roles),
-            }
-        }
-    }
 }
 
 /// A spec error: serde's message without its trailing position, and the location.
@@ -433,7 +397,13 @@ impl<'de> Visitor<'de> for SpecSeed {
                 SpecField::Providers => spec.providers = map.next_value::<Providers>()?.0,
                 SpecField::Roles => {
                     roles_before_providers = !seen.contains(&SpecField::Providers);
-                    let seed = RolesSeed { spec: &spec, options: self.options, check: !roles_before_providers };
+                    let mut names = HashSet::new();
+                    let seed = RolesSeed {
+                        spec: &spec,
+                        options: self.options,
+                        check: !roles_before_providers,
+                        names: &mut names,
+                    };
                     spec.roles = map.next_value_seed(seed)?;
                 }
             }
@@ -541,12 +511,14 @@ impl RawProvider {
     }
 }
 
-/// The `roles` list: each role is checked as it is read (names unique ignoring case, and,
-/// when the providers are known, references and the trust policy).
+/// The `roles` list (or a part of it): each role is checked as it is read (names unique
+/// ignoring case, and, when the providers are known, references and the trust policy).
 struct RolesSeed<'a> {
     spec: &'a Spec,
     options: SpecOptions,
     check: bool,
+    /// The role names seen so far, lowercased.
+    names: &'a mut HashSet<String>,
 }
 
 impl<'de> DeserializeSeed<'de> for RolesSeed<'_> {
@@ -566,9 +538,8 @@ impl<'de> Visitor<'de> for RolesSeed<'_> {
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<RoleSpec>, A::Error> {
         let mut roles: Vec<RoleSpec> = Vec::new();
-        let mut names: HashSet<String> = HashSet::new();
         loop {
-            let seed = RoleSeed { spec: self.spec, options: self.options, check: self.check, names: &mut names };
+            let seed = RoleSeed { spec: self.spec, options: self.options, check: self.check, names: &mut *self.names };
             match seq.next_element_seed(seed)? {
                 Some(role) => roles.push(role),
                 None => return Ok(roles),

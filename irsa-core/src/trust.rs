@@ -335,7 +335,20 @@ impl TrustPolicy {
 /// assert!(check_trust_policy_size(&policy, 4096).is_ok());
 /// ```
 pub fn check_trust_policy_size(policy: &PolicyDocument, quota: usize) -> Result<usize, Error> {
-    let size = policy.iam_size();
+    check_size(policy.iam_size(), quota)
+}
+
+impl TrustPolicy {
+    /// The size of the trust policy as IAM counts it (characters of its JSON, white space
+    /// excluded), checked against a quota; the same answer as [`check_trust_policy_size`] on
+    /// [`TrustPolicy::build`]'s document, without building it.
+    pub fn check_size(&self, quota: usize) -> Result<usize, Error> {
+        let size = self.to_json(false)?.chars().filter(|c| !c.is_whitespace()).count();
+        check_size(size, quota)
+    }
+}
+
+fn check_size(size: usize, quota: usize) -> Result<usize, Error> {
     if size <= quota {
         return Ok(size);
     }

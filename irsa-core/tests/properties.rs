@@ -109,6 +109,8 @@ proptest! {
             Ok(policy) => {
                 prop_assert_eq!(trust.to_json(true).unwrap(), policy.to_json_pretty());
                 prop_assert_eq!(trust.to_json(false).unwrap(), policy.to_json_compact());
+                prop_assert_eq!(trust.check_size(8192).ok(), irsa_core::check_trust_policy_size(&policy, 8192).ok());
+                prop_assert_eq!(trust.check_size(300).is_ok(), irsa_core::check_trust_policy_size(&policy, 300).is_ok());
             }
             Err(error) => prop_assert_eq!(trust.to_json(true).unwrap_err(), error),
         }
