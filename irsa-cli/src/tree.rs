@@ -237,14 +237,16 @@ impl RecordWriter {
     }
 
     fn entry(&mut self, path: &str, entry: Entry) -> Result<(), Failure> {
-        let value = match entry {
-            Entry::Hash(hash) => format!("{hash:016x}"),
-            Entry::Pending => PENDING.to_owned(),
-        };
-        let separator = if self.entries == 0 { "\n" } else { ",\n" };
+        let separator = if self.entries == 0 { "\n    " } else { ",\n    " };
         self.entries += 1;
-        let line = format!("{separator}    {}: {}", json_string(path), json_string(&value));
-        self.put(&line)
+        let fail = |error: io::Error| Failure::Write { path: Some(self.target.clone()), error };
+        self.writer.write_all(separator.as_bytes()).map_err(fail)?;
+        serde_json::to_writer(&mut self.writer, path).map_err(|e| fail(e.into()))?;
+        match entry {
+            Entry::Hash(hash) => write!(self.writer, ": \"{hash:016x}\""),
+            Entry::Pending => write!(self.writer, ": \"{PENDING}\""),
+        }
+        .map_err(fail)
     }
 
     /// Completes the record and puts it in place. Like the generated files it is replaced
@@ -385,10 +387,6 @@ impl<'de, F: FnMut(&str, Entry)> Visitor<'de> for FilesSeed<'_, F> {
         }
         Ok(())
     }
-}
-
-fn json_string(s: &str) -> String {
-    serde_json::Value::String(s.to_owned()).to_string()
 }
 
 /// A generated path must stay inside the output folder.

@@ -343,7 +343,7 @@ impl TrustPolicy {
     /// excluded), checked against a quota; the same answer as [`check_trust_policy_size`] on
     /// [`TrustPolicy::build`]'s document, without building it.
     pub fn check_size(&self, quota: usize) -> Result<usize, Error> {
-        let size = self.to_json(false)?.chars().filter(|c| !c.is_whitespace()).count();
+        let size = crate::policy::iam_count(&self.to_json(false)?);
         check_size(size, quota)
     }
 }

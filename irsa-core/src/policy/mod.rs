@@ -257,7 +257,17 @@ impl PolicyDocument {
     /// The document's size as IAM counts it against the trust-policy quota: characters of its
     /// JSON, white space excluded (IAM: "does not count white space").
     pub fn iam_size(&self) -> usize {
-        self.to_json_compact().chars().filter(|c| !c.is_whitespace()).count()
+        iam_count(&self.to_json_compact())
+    }
+}
+
+/// The characters of a policy's text as IAM counts them: white space excluded.
+pub(crate) fn iam_count(text: &str) -> usize {
+    if text.is_ascii() {
+        // The same set as `char::is_whitespace` on ASCII, byte by byte.
+        text.bytes().filter(|b| !matches!(b, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r')).count()
+    } else {
+        text.chars().filter(|c| !c.is_whitespace()).count()
     }
 }
 
