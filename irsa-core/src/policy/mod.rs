@@ -264,7 +264,13 @@ impl PolicyDocument {
 /// The characters of a policy's text as IAM counts them: white space excluded.
 pub(crate) fn iam_count(text: &str) -> usize {
     if text.is_ascii() {
-        // The same set as `char::is_whitespace` on ASCII, byte by byte.
+        // Most policies hold no byte at or below the space: count those first (this loop
+        // vectorizes), then, only when there are some, which of them are white space (the same
+        // set as `char::is_whitespace` on ASCII).
+        let low = text.bytes().filter(|&b| b <= b' ').count();
+        if low == 0 {
+            return text.len();
+        }
         text.bytes().filter(|b| !matches!(b, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r')).count()
     } else {
         text.chars().filter(|c| !c.is_whitespace()).count()
@@ -345,6 +351,13 @@ mod tests {
         check("{\"Statement\": {\"Effect\": \"Allow\", \"Principal\": \"me\"}}", 1, 51, "\"*\" or an object");
         check("{\"Statement\": {\"Effect\": \"Allow\", \"Resorce\": \"*\"}}", 1, 43, "unknown field `Resorce`");
         check("{\"Statement\": [", 1, 15, "EOF");
+    }
+
+    #[test]
+    fn iam_count_is_the_count_of_non_white_space_characters() {
+        for text in ["", "abc", "a b\tc\nd\re\u{b}f\u{c}g", "\u{1}x", "ünï code\u{a0}x", "{\"a\":\"b\"}"] {
+            assert_eq!(iam_count(text), text.chars().filter(|c| !c.is_whitespace()).count(), "{text:?}");
+        }
     }
 
     #[test]
