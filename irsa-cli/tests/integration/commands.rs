@@ -61,3 +61,41 @@ fn version_and_help_exit_zero() {
     assert_eq!(run.code, Some(2), "no command is a usage error");
     assert!(run.stderr.contains("Usage: irsa"), "{}", run.stderr);
 }
+
+/// The contract's words for `generate` and `service-account`.
+#[test]
+fn generate_and_service_account_help_have_the_contract_flags() {
+    let cases: [(&str, &[&str]); 2] = [
+        (
+            "generate",
+            &[
+                "<SPEC>",
+                "--out <DIR>",
+                "--check",
+                "--layout <LAYOUT>",
+                "module",
+                "inline",
+                "json",
+                "kops",
+                "--quota <CHARS>",
+            ],
+        ),
+        (
+            "service-account",
+            &[
+                "--sa <NAMESPACE:NAME>",
+                "--role-arn <ARN>",
+                "--audience <A>",
+                "--token-expiration <SECONDS>",
+                "--regional-sts",
+            ],
+        ),
+    ];
+    for (command, words) in cases {
+        let run = irsa(&[command, "--help"]);
+        assert_eq!(run.code, Some(0));
+        for word in words {
+            assert!(run.stdout.contains(word), "{command} --help lacks {word}");
+        }
+    }
+}
