@@ -125,8 +125,7 @@ impl TrustPolicy {
             statements.push(self.legacy_statement());
         }
         let subjects: Vec<ConditionValue> = self.subjects.iter().map(|s| ConditionValue::String(s.subject())).collect();
-        let sub_operator =
-            if self.subjects.iter().any(ServiceAccount::has_wildcard) { "StringLike" } else { "StringEquals" };
+        let sub_operator = self.sub_operator();
         for (provider, audience) in &self.providers {
             statements.push(self.web_identity_statement(provider, audience, sub_operator, &subjects));
         }
@@ -173,8 +172,7 @@ impl TrustPolicy {
             w.string_static(ASSUME_ROLE);
             w.end_object();
         }
-        let sub_operator =
-            if self.subjects.iter().any(ServiceAccount::has_wildcard) { "StringLike" } else { "StringEquals" };
+        let sub_operator = self.sub_operator();
         // Issuers, accounts and service accounts are validated on construction: none holds a
         // character that JSON escapes, so they are written as they are.
         let subjects = || self.subjects.iter().map(ServiceAccount::as_str);
@@ -230,6 +228,12 @@ impl TrustPolicy {
         w.end_array();
         w.end_object();
         Ok(w.finish())
+    }
+
+    /// The operator of the `:sub` condition: `StringLike` for all subjects when any has a
+    /// wildcard, else `StringEquals`.
+    fn sub_operator(&self) -> &'static str {
+        if self.subjects.iter().any(ServiceAccount::has_wildcard) { "StringLike" } else { "StringEquals" }
     }
 
     fn check(&self) -> Result<(), Error> {

@@ -165,6 +165,17 @@ impl<'a> Generator<'a> {
         let mut owners: HashMap<u64, (u32, u32)> = HashMap::new();
         let mut jobs = Vec::new();
         for (index, role) in self.spec.roles.iter().enumerate() {
+            let has_manifests = role.service_accounts.iter().any(|sa| !sa.has_wildcard());
+            if has_manifests && self.spec.role_arn(role).is_none() {
+                return Err(Error::new(
+                    ErrorKind::Spec,
+                    "",
+                    format!(
+                        "role `{}`: its ServiceAccount manifests need the role's ARN, but its providers are in different accounts or partitions; set `account` (and `partition`) in the spec",
+                        role.name
+                    ),
+                ));
+            }
             for (sa_index, sa) in role.service_accounts.iter().enumerate().filter(|(_, sa)| !sa.has_wildcard()) {
                 let here = (index_u32(index)?, index_u32(sa_index)?);
                 if let Some((other_role, other_sa)) = owners.insert(content_hash(sa.as_str()), here) {
@@ -179,16 +190,6 @@ impl<'a> Generator<'a> {
                             ),
                         ));
                     }
-                }
-                if self.spec.role_arn(role).is_none() {
-                    return Err(Error::new(
-                        ErrorKind::Spec,
-                        "",
-                        format!(
-                            "role `{}`: its ServiceAccount manifests need the role's ARN, but its providers are in different accounts or partitions; set `account` (and `partition`) in the spec",
-                            role.name
-                        ),
-                    ));
                 }
                 jobs.push(Job::Manifest(here.0, here.1));
             }
