@@ -7,6 +7,7 @@ mod commands;
 mod failure;
 mod input;
 mod output;
+mod parallel;
 mod tree;
 
 use std::io::Write;

@@ -13,6 +13,7 @@ use std::fmt;
 use std::fs::{self, File};
 use std::io::{self, BufReader, BufWriter, Read, Write};
 use std::path::{Component, Path, PathBuf};
+use std::sync::Mutex;
 
 use irsa_core::generate::{ContentHasher, GeneratedFile, MARKER_PREFIX, content_hash};
 use serde::de::{self, DeserializeSeed, MapAccess, Visitor};
@@ -48,8 +49,13 @@ pub(crate) struct Tree {
     old: HashMap<u64, Entry>,
     /// The hashes of the paths [`Tree::conflict`] found a file at (the others need no look).
     existing: HashSet<u64>,
-    /// The folders this run made sure exist.
-    folders: HashSet<PathBuf>,
+    /// The hashes of the folders [`Tree::conflict`] listed, and of the paths in them: one
+    /// listing per folder instead of a look at each path, most of which do not exist yet. (Two
+    /// paths with the same hash only cost a look at the path.)
+    listed_folders: HashSet<u64>,
+    listed_paths: HashSet<u64>,
+    /// The folders this run made sure exist (shared by the threads that write).
+    folders: Mutex<HashSet<PathBuf>>,
 }
 
 impl Tree {
@@ -62,7 +68,14 @@ impl Tree {
                 *slot = Entry::Pending;
             }
         })?;
-        Ok(Tree { root: root.to_owned(), old, existing: HashSet::new(), folders: HashSet::new() })
+        Ok(Tree {
+            root: root.to_owned(),
+            old,
+            existing: HashSet::new(),
+            listed_folders: HashSet::new(),
+            listed_paths: HashSet::new(),
+            folders: Mutex::default(),
+        })
     }
 
     /// The paths irsa generated before that this run does not make (to be removed).
@@ -81,6 +94,9 @@ impl Tree {
     pub(crate) fn conflict(&mut self, path: &str) -> Result<Option<String>, Failure> {
         check_relative(path)?;
         let full = self.root.join(path);
+        if !self.listed(&full)? {
+            return Ok(None);
+        }
         match fs::symlink_metadata(&full) {
             Err(error) if error.kind() == io::ErrorKind::NotFound => return Ok(None),
             Err(error) => return Err(Failure::Read { path: full, error }),
@@ -101,6 +117,28 @@ impl Tree {
             None if marked => None,
             None => Some(format!("{path}: irsa did not generate it")),
         })
+    }
+
+    /// Whether the listing of `full`'s folder has its name.
+    fn listed(&mut self, full: &Path) -> Result<bool, Failure> {
+        let Some(folder) = full.parent() else { return Ok(true) };
+        if self.listed_folders.insert(path_hash(folder)) {
+            match fs::read_dir(folder) {
+                Ok(entries) => {
+                    for entry in entries {
+                        let entry = entry.map_err(|error| Failure::Read { path: folder.to_owned(), error })?;
+                        self.listed_paths.insert(path_hash(&entry.path()));
+                    }
+                }
+                Err(error) if error.kind() == io::ErrorKind::NotFound => {}
+                // Not a folder, say: the look at the path itself says what is in the way.
+                Err(_) => {
+                    self.listed_folders.remove(&path_hash(folder));
+                    return Ok(true);
+                }
+            }
+        }
+        Ok(self.listed_paths.contains(&path_hash(full)))
     }
 
     /// What writing `file` would change, without writing it.
@@ -136,30 +174,32 @@ impl Tree {
     }
 
     /// Writes one file atomically (a temporary file in the same folder, renamed over the
-    /// old one, or dropped when the content is the same), and notes it in `record`.
+    /// old one, or dropped when the content is the same). Returns what changed and the hash of
+    /// the content, for the record ([`RecordWriter::file`]). Several threads may write at once.
+    ///
+    /// `buffer` is the writer's own, reused from file to file.
     pub(crate) fn write(
-        &mut self,
+        &self,
         file: &GeneratedFile<'_>,
         path: &str,
-        record: &mut RecordWriter,
-    ) -> Result<Change, Failure> {
+        buffer: &mut Vec<u8>,
+    ) -> Result<(Change, u64), Failure> {
         check_relative(path)?;
         let full = self.root.join(path);
-        if let Some(parent) = full.parent().filter(|p| !self.folders.contains(*p)) {
-            fs::create_dir_all(parent).map_err(|error| Failure::Write { path: Some(parent.to_owned()), error })?;
-            self.folders.insert(parent.to_owned());
+        if let Some(parent) = full.parent() {
+            self.make_folder(parent)?;
         }
         let temp = temp_path(&full)?;
         let fail = |error: io::Error| Failure::Write { path: Some(full.clone()), error };
         let written = (|| {
-            let mut sink =
-                Sink { writer: BufWriter::new(File::create(&temp)?), hasher: ContentHasher::new(), error: None };
+            buffer.clear();
+            let mut sink = Buffered { file: File::create(&temp)?, buffer, hasher: ContentHasher::new(), error: None };
             let rendered = file.write_to(&mut sink);
             if let Some(error) = sink.error.take() {
                 return Err(error);
             }
             rendered.map_err(io::Error::other)?;
-            sink.writer.into_inner().map_err(io::IntoInnerError::into_error)?;
+            sink.flush()?;
             Ok(sink.hasher.finish())
         })();
         let new = match written {
@@ -181,8 +221,17 @@ impl Tree {
             let _ = fs::remove_file(&temp);
             return Err(fail(error));
         }
-        record.entry(path, Entry::Hash(new))?;
-        Ok(change)
+        Ok((change, new))
+    }
+
+    fn make_folder(&self, folder: &Path) -> Result<(), Failure> {
+        // A poisoned lock only means another writer failed; the set is still right.
+        let mut folders = self.folders.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if !folders.contains(folder) {
+            fs::create_dir_all(folder).map_err(|error| Failure::Write { path: Some(folder.to_owned()), error })?;
+            folders.insert(folder.to_owned());
+        }
+        Ok(())
     }
 
     /// Removes a file irsa generated before, and the folders it leaves empty.
@@ -236,6 +285,11 @@ impl RecordWriter {
             .map_err(|error| Failure::Write { path: Some(self.target.clone()), error })
     }
 
+    /// Records that the file at `path` has the content hash `hash`.
+    pub(crate) fn file(&mut self, path: &str, hash: u64) -> Result<(), Failure> {
+        self.entry(path, Entry::Hash(hash))
+    }
+
     fn entry(&mut self, path: &str, entry: Entry) -> Result<(), Failure> {
         let separator = if self.entries == 0 { "\n    " } else { ",\n    " };
         self.entries += 1;
@@ -273,6 +327,46 @@ impl<W: Write> fmt::Write for Sink<W> {
             self.error = Some(error);
             fmt::Error
         })
+    }
+}
+
+fn path_hash(path: &Path) -> u64 {
+    let mut hasher = ContentHasher::new();
+    hasher.update(path.as_os_str().as_encoded_bytes());
+    hasher.finish()
+}
+
+/// Bytes a writer holds before it hands them to the file.
+pub(crate) const WRITE_BUFFER: usize = 64 * 1024;
+
+/// A `fmt::Write` that hashes what passes and writes it to a file through a borrowed buffer
+/// (a `BufWriter` per file would allocate its buffer for each of many small files).
+struct Buffered<'b> {
+    file: File,
+    buffer: &'b mut Vec<u8>,
+    hasher: ContentHasher,
+    error: Option<io::Error>,
+}
+
+impl Buffered<'_> {
+    fn flush(&mut self) -> io::Result<()> {
+        self.hasher.update(self.buffer);
+        let result = self.file.write_all(self.buffer);
+        self.buffer.clear();
+        result
+    }
+}
+
+impl fmt::Write for Buffered<'_> {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        if self.buffer.len() + s.len() > WRITE_BUFFER.max(self.buffer.capacity()) {
+            if let Err(error) = self.flush() {
+                self.error = Some(error);
+                return Err(fmt::Error);
+            }
+        }
+        self.buffer.extend_from_slice(s.as_bytes());
+        Ok(())
     }
 }
 

@@ -239,9 +239,29 @@ impl Spec {
             }
         }
         if options.check_trust {
-            self.trust(role, options).check_size(options.quota).map_err(|e| e.message())?;
+            self.check_trust(role, options).map_err(|e| e.message())?;
         }
         Ok(())
+    }
+
+    /// Builds the role's trust policy and checks it against `options.quota`; returns its size
+    /// as IAM counts it. [`Spec::parse`] runs this for every role when
+    /// [`SpecOptions::check_trust`] is on; a caller that reads with it off can run it for the
+    /// roles on several threads (and read again with it on for the error's location).
+    ///
+    /// ```
+    /// use irsa_core::spec::{Spec, SpecFormat, SpecOptions};
+    ///
+    /// let yaml = "providers:\n  eks:\n    issuer: https://oidc.eks.eu-west-1.amazonaws.com/id/ABC\n    account: \"123456789012\"\n\
+    ///             roles:\n  - name: app\n    service_accounts: [default:app]\n";
+    /// let unchecked = SpecOptions { check_trust: false, ..SpecOptions::default() };
+    /// let spec = Spec::parse(yaml, SpecFormat::Yaml, &unchecked).unwrap();
+    /// let options = SpecOptions { quota: 100, ..SpecOptions::default() };
+    /// let error = spec.check_trust(&spec.roles[0], &options).unwrap_err();
+    /// assert!(error.message().contains("over the quota of 100"));
+    /// ```
+    pub fn check_trust(&self, role: &RoleSpec, options: &SpecOptions) -> Result<usize, Error> {
+        self.trust(role, options).check_size(options.quota)
     }
 }
 

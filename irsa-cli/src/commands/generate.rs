@@ -1,18 +1,23 @@
 //! `irsa generate`: every role of a spec file, written into a folder.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 use std::fmt::Write as _;
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::mpsc;
+use std::thread;
 
 use irsa_core::generate::{Generator, Layout, content_hash};
 use irsa_core::spec::{Spec, SpecFormat, SpecOptions};
+use irsa_core::{Error, ErrorKind};
 
 use crate::Outcome;
 use crate::cli::{GenerateArgs, LayoutArg};
 use crate::failure::Failure;
 use crate::input::{MAX_SPEC_BYTES, open_limited, read_text};
 use crate::output::emit;
-use crate::tree::{Change, Tree};
+use crate::parallel;
+use crate::tree::{Change, RecordWriter, Tree, WRITE_BUFFER};
 
 pub(crate) fn run(args: &GenerateArgs) -> Result<Outcome, Failure> {
     let file_name = args.spec.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "-".into());
@@ -30,14 +35,27 @@ pub(crate) fn run(args: &GenerateArgs) -> Result<Outcome, Failure> {
         check_trust: args.layout != LayoutArg::Kops,
     };
     let in_spec = |error| Failure::InFile { file: shown.clone(), error };
-    let spec = if format == SpecFormat::Json && args.spec != Path::new("-") {
-        // Streamed: a large JSON spec is never held as text.
-        let reader = std::io::BufReader::new(open_limited(&args.spec, MAX_SPEC_BYTES)?);
-        Spec::parse_json_reader(reader, &options).map_err(in_spec)?
-    } else {
-        let text = read_text(&args.spec, MAX_SPEC_BYTES)?;
-        Spec::parse(&text, format, &options).map_err(in_spec)?
-    };
+    // Read first, then check each role's trust policy on every core; a role that fails is
+    // found again by a reading that checks as it goes, whose error has the role's location.
+    let unchecked = SpecOptions { check_trust: false, ..options };
+    let (spec, text) = read_spec(args, format, &unchecked, &shown)?;
+    if options.check_trust {
+        let failure = parallel::first_failure(spec.roles.len(), 256, |index| match spec.roles.get(index) {
+            Some(role) => spec.check_trust(role, &options).map(drop),
+            None => Ok(()),
+        });
+        if let Some((index, error)) = failure {
+            let located = match &text {
+                Some(text) => Spec::parse(text, format, &options).err().map(in_spec),
+                None => read_spec(args, format, &options, &shown).err(),
+            };
+            let role = spec.roles.get(index).map(|r| r.name.to_string()).unwrap_or_default();
+            return Err(located.unwrap_or_else(|| {
+                in_spec(Error::new(ErrorKind::Spec, "", format!("roles[{index}]: role `{role}`: {}", error.message())))
+            }));
+        }
+    }
+    drop(text);
     let generator = Generator::new(&spec, &options, layout(args.layout), &file_name).map_err(in_spec)?;
 
     // Before anything is written: every path is irsa's to write, every stale file irsa's to remove.
@@ -71,13 +89,7 @@ pub(crate) fn run(args: &GenerateArgs) -> Result<Outcome, Failure> {
     }
     tree.begin(generator.files().map(|f| f.path()))?;
     let mut record = tree.record()?;
-    let (mut written, mut unchanged) = (0, 0);
-    for file in generator.files() {
-        match tree.write(&file, &file.path(), &mut record)? {
-            Change::Unchanged => unchanged += 1,
-            Change::Create | Change::Update => written += 1,
-        }
-    }
+    let (written, unchanged) = write_files(&generator, &tree, &mut record)?;
     for path in &stale {
         tree.remove(path)?;
     }
@@ -91,6 +103,101 @@ pub(crate) fn run(args: &GenerateArgs) -> Result<Outcome, Failure> {
     );
     emit(summary.as_bytes(), None)?;
     Ok(Outcome::Success)
+}
+
+/// Reads the spec, streamed when it is a JSON file (a large JSON spec is never held as text);
+/// also returns the text when it was read whole.
+fn read_spec(
+    args: &GenerateArgs,
+    format: SpecFormat,
+    options: &SpecOptions,
+    shown: &str,
+) -> Result<(Spec, Option<String>), Failure> {
+    let in_spec = |error| Failure::InFile { file: shown.to_owned(), error };
+    if format == SpecFormat::Json && args.spec != Path::new("-") {
+        let reader = std::io::BufReader::new(open_limited(&args.spec, MAX_SPEC_BYTES)?);
+        Ok((Spec::parse_json_reader(reader, options).map_err(in_spec)?, None))
+    } else {
+        let text = read_text(&args.spec, MAX_SPEC_BYTES)?;
+        Ok((Spec::parse(&text, format, options).map_err(in_spec)?, Some(text)))
+    }
+}
+
+/// Files per unit of work of a writer thread.
+const CHUNK: usize = 128;
+
+/// Writes every file of `generator` with one writer thread per core ([`parallel::threads`]), and notes
+/// each in `record` in the generator's order, so that the record is the same bytes whatever
+/// the threads' timing. Returns how many files were written and how many were unchanged.
+fn write_files(generator: &Generator<'_>, tree: &Tree, record: &mut RecordWriter) -> Result<(usize, usize), Failure> {
+    let count = generator.file_count();
+    let chunks = count.div_ceil(CHUNK);
+    let threads = parallel::threads(chunks);
+    let next_chunk = AtomicUsize::new(0);
+    let stop = AtomicBool::new(false);
+    let (sender, receiver) = mpsc::channel::<(usize, Result<Vec<(Change, u64)>, Failure>)>();
+    let write_chunk = |chunk: usize| -> Result<Vec<(Change, u64)>, Failure> {
+        let start = chunk * CHUNK;
+        let mut buffer = Vec::with_capacity(WRITE_BUFFER);
+        (start..count.min(start + CHUNK))
+            .filter_map(|index| generator.file(index))
+            .map(|file| tree.write(&file, &file.path(), &mut buffer))
+            .collect()
+    };
+    thread::scope(|scope| {
+        for _ in 0..threads {
+            let sender = sender.clone();
+            let (next_chunk, stop, write_chunk) = (&next_chunk, &stop, &write_chunk);
+            scope.spawn(move || {
+                while !stop.load(Ordering::Relaxed) {
+                    let chunk = next_chunk.fetch_add(1, Ordering::Relaxed);
+                    if chunk >= chunks || sender.send((chunk, write_chunk(chunk))).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(sender);
+
+        // Chunks arrive in any order; the record takes them in order.
+        let (mut written, mut unchanged) = (0, 0);
+        let mut arrived = BTreeMap::new();
+        let mut recorded = 0;
+        let mut failure: Option<(usize, Failure)> = None;
+        for (chunk, result) in receiver {
+            match result {
+                Ok(changes) => {
+                    arrived.insert(chunk, changes);
+                }
+                Err(error) => {
+                    stop.store(true, Ordering::Relaxed);
+                    if failure.as_ref().is_none_or(|(first, _)| chunk < *first) {
+                        failure = Some((chunk, error));
+                    }
+                }
+            }
+            while failure.is_none() {
+                let Some(changes) = arrived.remove(&recorded) else { break };
+                for (offset, (change, hash)) in changes.into_iter().enumerate() {
+                    let Some(file) = generator.file(recorded * CHUNK + offset) else { break };
+                    if let Err(error) = record.file(&file.path(), hash) {
+                        stop.store(true, Ordering::Relaxed);
+                        failure = Some((recorded, error));
+                        break;
+                    }
+                    match change {
+                        Change::Unchanged => unchanged += 1,
+                        Change::Create | Change::Update => written += 1,
+                    }
+                }
+                recorded += 1;
+            }
+        }
+        match failure {
+            Some((_, error)) => Err(error),
+            None => Ok((written, unchanged)),
+        }
+    })
 }
 
 /// `--check`: lists what a run would change; exit 1 when anything would.

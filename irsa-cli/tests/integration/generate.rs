@@ -439,6 +439,45 @@ fn bad_specs() {
     check_bad_spec("roles:\n  - name: a\n    service_accounts: [ns:a]\n", "kops", &["give policy_arns"]);
 }
 
+/// Trust policies are checked on several threads after the spec is read; a role over the
+/// quota is then found again by a reading that checks as it goes, so that the error has the
+/// role's line and column, whether the spec was streamed (JSON file) or held (YAML, stdin).
+#[test]
+fn a_role_over_the_quota_is_reported_where_it_is() {
+    let dir = TempDir::new("quota-location");
+    let subjects: Vec<String> = (0..40).map(|i| format!("\"team-{i}:application-service-account\"")).collect();
+    let mut roles: Vec<String> =
+        (0..600).map(|i| format!("{{\"name\": \"r{i}\", \"service_accounts\": [\"ns:a{i}\"]}}")).collect();
+    roles.insert(517, format!("{{\"name\": \"big\", \"service_accounts\": [{}]}}", subjects.join(", ")));
+    let json = format!(
+        "{{\"providers\": {{\"eks\": {{\"issuer\": \"https://oidc.eks.eu-west-1.amazonaws.com/id/ABC\", \"account\": \"123456789012\"}}}},\n\"roles\": [\n{}\n]}}\n",
+        roles.join(",\n")
+    );
+    let expected = "spec.json:520:";
+    let file = dir.path("spec.json");
+    fs::write(&file, &json).unwrap();
+    for (input, stdin, shown) in [(file.to_str().unwrap(), None, expected), ("-", Some(json.as_str()), "-:520:")] {
+        let mut command =
+            crate::support::irsa_command(&["generate", input, "--out", &dir.arg("out"), "--layout", "json"]);
+        if stdin.is_some() {
+            command.stdin(std::process::Stdio::piped());
+        }
+        let mut child =
+            command.stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped()).spawn().unwrap();
+        if let Some(text) = stdin {
+            use std::io::Write;
+            child.stdin.take().unwrap().write_all(text.as_bytes()).unwrap();
+        }
+        let output = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{stderr}");
+        assert!(stderr.contains(shown), "{input}: {stderr}");
+        assert!(stderr.contains("role `big`: invalid trust policy size"), "{input}: {stderr}");
+        assert!(stderr.contains("over the quota of 2048"), "{input}: {stderr}");
+        assert!(!dir.path("out").exists(), "something was written");
+    }
+}
+
 #[test]
 fn spec_files_by_extension_and_from_stdin() {
     let dir = TempDir::new("formats");

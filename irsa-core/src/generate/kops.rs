@@ -1,8 +1,10 @@
 //! Layout `kops`: the `spec.iam.serviceAccountExternalPermissions` list, for kops to create
 //! one role per service account itself.
 
+use std::collections::HashMap;
 use std::fmt;
 
+use super::content_hash;
 use crate::error::{Error, ErrorKind};
 use crate::kubernetes::yaml_string;
 use crate::spec::Spec;
@@ -13,8 +15,9 @@ pub(super) const FILE_NAME: &str = "kops-service-account-permissions.yaml";
 /// What kops cannot express is refused rather than dropped.
 pub(super) fn check(spec: &Spec) -> Result<(), Error> {
     let fail = |rule: String| Err(Error::new(ErrorKind::Spec, "", rule));
-    let mut seen = std::collections::HashSet::new();
-    for role in &spec.roles {
+    // Service accounts by the hash of their text: where each was first seen.
+    let mut seen: HashMap<u64, (usize, usize)> = HashMap::with_capacity(spec.roles.len());
+    for (role_index, role) in spec.roles.iter().enumerate() {
         let name = &role.name;
         if role.service_accounts.is_empty() {
             return fail(format!("role `{name}`: kops makes a role per service account, and this role has none"));
@@ -27,12 +30,17 @@ pub(super) fn check(spec: &Spec) -> Result<(), Error> {
         if role.policy_arns.is_empty() {
             return fail(format!("role `{name}`: kops needs policyARNs for each service account; give policy_arns"));
         }
-        for sa in &role.service_accounts {
+        for (sa_index, sa) in role.service_accounts.iter().enumerate() {
             if sa.name().contains(['*', '?']) {
                 return fail(format!("role `{name}`: kops refuses a wildcard in a service account name (`{sa}`)"));
             }
-            if !seen.insert(sa.clone()) {
-                return fail(format!("the service account `{sa}` is in more than one role; kops gives it one role"));
+            if let Some((first_role, first_sa)) = seen.insert(content_hash(sa.as_str()), (role_index, sa_index)) {
+                let first = spec.roles.get(first_role).and_then(|r| r.service_accounts.get(first_sa));
+                if first == Some(sa) {
+                    return fail(format!(
+                        "the service account `{sa}` is in more than one role; kops gives it one role"
+                    ));
+                }
             }
         }
     }

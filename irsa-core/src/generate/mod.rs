@@ -135,6 +135,29 @@ impl<'a> Generator<'a> {
         self.jobs.iter().map(move |job| GeneratedFile { generator: self, job: *job })
     }
 
+    /// How many files [`Generator::files`] yields.
+    pub fn file_count(&self) -> usize {
+        self.jobs.len()
+    }
+
+    /// The file at `index` in [`Generator::files`]' order, so that several threads can
+    /// write disjoint parts of the output.
+    ///
+    /// ```
+    /// # use irsa_core::generate::{Generator, Layout};
+    /// # use irsa_core::spec::{Spec, SpecFormat, SpecOptions};
+    /// # let yaml = "providers:\n  eks:\n    issuer: https://oidc.eks.eu-west-1.amazonaws.com/id/ABC\n    account: \"123456789012\"\nroles:\n  - name: app\n    service_accounts: [default:app]\n";
+    /// # let options = SpecOptions::default();
+    /// # let spec = Spec::parse(yaml, SpecFormat::Yaml, &options).unwrap();
+    /// let generator = Generator::new(&spec, &options, Layout::Json, "roles.yaml").unwrap();
+    /// assert_eq!(generator.file_count(), 1);
+    /// assert_eq!(generator.file(0).unwrap().path(), "app.json");
+    /// assert!(generator.file(1).is_none());
+    /// ```
+    pub fn file(&self, index: usize) -> Option<GeneratedFile<'_>> {
+        self.jobs.get(index).map(|job| GeneratedFile { generator: self, job: *job })
+    }
+
     fn plan(&self) -> Result<Vec<Job>, Error> {
         let roles = &self.spec.roles;
         let mut jobs = Vec::new();
@@ -332,7 +355,7 @@ fn role_labels(spec: &Spec) -> Vec<String> {
         .zip(&labels)
         .map(|(role, label)| {
             if counts.get(label.as_str()).copied().unwrap_or(0) > 1 {
-                format!("{label}_{:08x}", content_hash(role.name.as_str()) as u32)
+                format!("{label}_{:08x}", label_hash(role.name.as_str()) as u32)
             } else {
                 label.clone()
             }
@@ -340,42 +363,47 @@ fn role_labels(spec: &Spec) -> Vec<String> {
         .collect()
 }
 
-/// A 64-bit FNV-1a hash of the text: cheap change detection for generated files (not a
-/// security measure).
+/// The 64-bit XXH3 hash of the text (seed 0, as specified by xxHash): cheap change detection
+/// for generated files, and keys for paths (not a security measure). Stable across versions
+/// and platforms: the record of generated files holds these hashes.
 ///
 /// ```
 /// use irsa_core::generate::{ContentHasher, content_hash};
 ///
-/// assert_eq!(content_hash(""), 0xcbf29ce484222325);
+/// assert_eq!(content_hash(""), 0x2d06800538d394c2);
 /// let mut hasher = ContentHasher::new();
 /// hasher.update(b"ab");
 /// hasher.update(b"c");
 /// assert_eq!(hasher.finish(), content_hash("abc"));
 /// ```
 pub fn content_hash(text: &str) -> u64 {
-    let mut hasher = ContentHasher::new();
-    hasher.update(text.as_bytes());
-    hasher.finish()
+    xxhash_rust::xxh3::xxh3_64(text.as_bytes())
 }
 
 /// [`content_hash`], fed piece by piece.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ContentHasher(u64);
+#[derive(Clone)]
+pub struct ContentHasher(xxhash_rust::xxh3::Xxh3);
 
 impl ContentHasher {
     /// A hasher that has seen nothing.
     pub fn new() -> ContentHasher {
-        ContentHasher(0xcbf2_9ce4_8422_2325)
+        ContentHasher(xxhash_rust::xxh3::Xxh3::new())
     }
 
     /// Feeds bytes.
     pub fn update(&mut self, bytes: &[u8]) {
-        self.0 = bytes.iter().fold(self.0, |hash, byte| (hash ^ u64::from(*byte)).wrapping_mul(0x0100_0000_01b3));
+        self.0.update(bytes);
     }
 
     /// The hash of everything fed.
     pub fn finish(&self) -> u64 {
-        self.0
+        self.0.digest()
+    }
+}
+
+impl fmt::Debug for ContentHasher {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("ContentHasher").field(&format_args!("{:016x}", self.finish())).finish()
     }
 }
 
@@ -383,4 +411,10 @@ impl Default for ContentHasher {
     fn default() -> ContentHasher {
         ContentHasher::new()
     }
+}
+
+/// 64-bit FNV-1a: the suffix of role labels that would collide. Kept apart from
+/// [`content_hash`] so that Terraform addresses never change with it.
+fn label_hash(text: &str) -> u64 {
+    text.bytes().fold(0xcbf2_9ce4_8422_2325, |hash, byte| (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3))
 }
