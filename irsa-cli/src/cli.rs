@@ -30,6 +30,20 @@ pub(crate) enum Command {
     /// removed.
     #[command(after_help = GENERATE_EXAMPLES)]
     Generate(GenerateArgs),
+    /// Convert a policy: IAM JSON (or get-role output) <-> Terraform aws_iam_policy_document
+    ///
+    /// JSON becomes a data "aws_iam_policy_document" that the AWS provider renders to a policy
+    /// with the same meaning; Terraform becomes the JSON the provider renders (its `json`
+    /// attribute, byte for byte). What cannot keep its meaning is refused, with the reason.
+    #[command(after_help = CONVERT_EXAMPLES)]
+    Convert(ConvertArgs),
+    /// Add IRSA trust to an existing trust policy, keeping what is there
+    ///
+    /// Statements irsa does not own stay untouched. A provider that already has a web-identity
+    /// statement gets the new service accounts merged into its :sub values; other providers get
+    /// a new statement. Running it twice changes nothing.
+    #[command(after_help = MIGRATE_EXAMPLES)]
+    Migrate(Box<MigrateArgs>),
     /// Print a Kubernetes ServiceAccount manifest annotated for IRSA
     ServiceAccount(ServiceAccountArgs),
     /// Print shell completions
@@ -58,6 +72,81 @@ Examples:
   irsa generate examples/kops-migration.yaml --out infra/iam
   irsa generate examples/kops-migration.yaml --out infra/iam --check   # exit 1 when files would change
   irsa generate roles.json --out iam-json --layout json";
+
+const CONVERT_EXAMPLES: &str = "\
+Examples:
+  irsa convert trust.json --to hcl --name app_assume_role
+  aws iam get-role --role-name app | irsa convert - --to hcl
+  irsa convert main.tf --to json --name app_assume_role";
+
+const MIGRATE_EXAMPLES: &str = "\
+Examples:
+  # The kiam node role keeps sts:AssumeRole; pods get IRSA beside it.
+  aws iam get-role --role-name external-dns > role.json
+  irsa migrate role.json --explain --sa kube-system:external-dns \\
+    --provider arn:aws:iam::123456789012:oidc-provider/hdo-beta-irsa-providers.s3.eu-west-1.amazonaws.com
+
+  # Once every pod uses IRSA: drop the sts:AssumeRole statements.
+  irsa migrate trust.json --remove-legacy --explain";
+
+/// The input of `convert` and `migrate`.
+#[derive(Debug, Args)]
+pub(crate) struct PolicyInput {
+    /// The policy: IAM JSON, `aws iam get-role` output, or a Terraform file with
+    /// data "aws_iam_policy_document" blocks (by extension, else by content); - reads standard
+    /// input
+    #[arg(value_name = "FILE")]
+    pub(crate) file: PathBuf,
+
+    /// Terraform input: the data "aws_iam_policy_document" to read, when the file has several.
+    /// Terraform output: the block's name [default: the input's block name, or the file name]
+    #[arg(long, value_name = "NAME")]
+    pub(crate) name: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ConvertArgs {
+    #[command(flatten)]
+    pub(crate) input: PolicyInput,
+
+    /// The form to write
+    #[arg(long, value_enum)]
+    pub(crate) to: Format,
+
+    /// Write to FILE (atomically) instead of standard output
+    #[arg(long, value_name = "FILE")]
+    pub(crate) out: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct MigrateArgs {
+    #[command(flatten)]
+    pub(crate) input: PolicyInput,
+
+    #[command(flatten)]
+    pub(crate) trust: TrustArgs,
+
+    /// Drop the sts:AssumeRole statements (once every pod uses IRSA)
+    #[arg(long)]
+    pub(crate) remove_legacy: bool,
+
+    /// Say on standard error what was added, merged and removed
+    #[arg(long)]
+    pub(crate) explain: bool,
+
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Json)]
+    pub(crate) format: Format,
+
+    /// The role trust policy quota, in characters without white space (2048 by default; 4096
+    /// or 8192 when raised); a result over it is an error
+    #[arg(long, value_name = "CHARS", default_value = "2048", value_parser = parse_quota)]
+    pub(crate) quota: usize,
+
+    /// Write to FILE (atomically) instead of standard output
+    #[arg(long, value_name = "FILE")]
+    pub(crate) out: Option<PathBuf>,
+}
 
 #[derive(Debug, Args)]
 pub(crate) struct GenerateArgs {

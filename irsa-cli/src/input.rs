@@ -9,6 +9,10 @@ use crate::failure::Failure;
 /// The largest spec file irsa reads.
 pub(crate) const MAX_SPEC_BYTES: u64 = 100 * 1024 * 1024;
 
+/// The largest policy file (JSON, get-role output, Terraform) irsa reads: IAM's largest policy
+/// is 10,240 characters, so this leaves room for any Terraform file that holds one.
+pub(crate) const MAX_POLICY_BYTES: u64 = 10 * 1024 * 1024;
+
 /// Reads a UTF-8 text file (`-`: standard input) of at most `limit` bytes.
 pub(crate) fn read_text(path: &Path, limit: u64) -> Result<String, Failure> {
     let fail = |error: io::Error| Failure::Read { path: path.to_owned(), error };

@@ -42,6 +42,12 @@ pub enum ErrorKind {
     PolicyJson,
     /// A Terraform (HCL) identifier or label.
     HclLabel,
+    /// A `data "aws_iam_policy_document"` given as Terraform text.
+    PolicyHcl,
+    /// A policy that the requested form cannot express with the same meaning.
+    Conversion,
+    /// An edit of an existing trust policy (`irsa migrate`).
+    Migration,
 }
 
 impl ErrorKind {
@@ -69,6 +75,9 @@ impl ErrorKind {
             ErrorKind::Quota => "trust policy size",
             ErrorKind::PolicyJson => "policy JSON",
             ErrorKind::HclLabel => "Terraform label",
+            ErrorKind::PolicyHcl => "policy document",
+            ErrorKind::Conversion => "conversion",
+            ErrorKind::Migration => "migration",
         }
     }
 }

@@ -113,6 +113,26 @@ impl TrustPolicy {
         self
     }
 
+    /// The providers and their audiences, in order.
+    pub fn providers(&self) -> &[(OidcProvider, Audience)] {
+        &self.providers
+    }
+
+    /// The trusted service accounts, in order, without duplicates.
+    pub fn service_accounts(&self) -> &[ServiceAccount] {
+        &self.subjects
+    }
+
+    /// The principals that keep `sts:AssumeRole`, in order, without duplicates.
+    pub fn legacy_principals(&self) -> &[LegacyPrincipal] {
+        &self.legacy
+    }
+
+    /// Whether `sts:TagSession` is added to the web-identity statements.
+    pub fn tags_session(&self) -> bool {
+        self.tag_session
+    }
+
     /// The trust policy document.
     ///
     /// Fails when nothing is trusted, when providers have no subjects (every service account

@@ -1,6 +1,8 @@
 //! One module per command.
 
+pub(crate) mod convert;
 pub(crate) mod generate;
+pub(crate) mod migrate;
 pub(crate) mod policy;
 pub(crate) mod service_account;
 mod trust;
@@ -8,9 +10,53 @@ mod trust;
 use clap::CommandFactory;
 use clap_complete::Shell;
 
-use crate::cli::Cli;
+use irsa_core::hcl::label_for;
+use irsa_core::read::{PolicyFormat, ReadPolicy, read_policy};
+
+use crate::cli::{Cli, PolicyInput};
 use crate::failure::Failure;
+use crate::input::{MAX_POLICY_BYTES, read_text};
 use crate::output::emit;
+
+/// A policy read from a command's FILE, with what to call it in Terraform.
+pub(crate) struct InputPolicy {
+    pub(crate) read: ReadPolicy,
+    /// The file as the user named it, for messages.
+    pub(crate) shown: String,
+    /// The Terraform name to write it under: `--name`, else the input's (Terraform block or
+    /// get-role role name), else the file's name.
+    pub(crate) label: String,
+}
+
+impl InputPolicy {
+    /// A core error about this input, named by its file.
+    pub(crate) fn failure(&self, error: irsa_core::Error) -> Failure {
+        match error.kind() {
+            irsa_core::ErrorKind::HclLabel => Failure::input("--name", error),
+            _ => Failure::InFile { file: self.shown.clone(), error },
+        }
+    }
+}
+
+/// Reads FILE (or standard input) as policy JSON, get-role output or Terraform.
+pub(crate) fn read_policy_input(input: &PolicyInput) -> Result<InputPolicy, Failure> {
+    let shown = input.file.display().to_string();
+    let text = read_text(&input.file, MAX_POLICY_BYTES)?;
+    let file_name = input.file.file_name().map(|n| n.to_string_lossy().into_owned());
+    let format = PolicyFormat::detect(file_name.as_deref(), &text);
+    let picked = if format == PolicyFormat::Hcl { input.name.as_deref() } else { None };
+    let read = read_policy(&text, format, picked).map_err(|error| Failure::InFile { file: shown.clone(), error })?;
+    let label = match (&input.name, read.name()) {
+        (Some(name), _) => name.clone(),
+        (None, Some(name)) if format == PolicyFormat::Hcl => name.to_owned(),
+        (None, Some(role)) => label_for(role),
+        (None, None) => match file_name.as_deref().filter(|n| *n != "-") {
+            Some(name) => label_for(name.split('.').next().unwrap_or(name)),
+            None => "policy".to_owned(),
+        },
+    };
+    Ok(InputPolicy { read, shown, label })
+}
 
 /// `irsa completions SHELL`.
 pub(crate) fn completions(shell: Shell) -> Result<(), Failure> {

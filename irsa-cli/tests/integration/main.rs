@@ -3,7 +3,9 @@
 
 mod commands;
 mod conformance;
+mod convert;
 mod generate;
+mod migrate;
 mod policy;
 mod readme;
 mod service_account;

@@ -6,8 +6,11 @@
 //! never turns into an interpolation or a directive.
 
 mod align;
+mod convert;
 mod escape;
 mod layout;
+mod provider_json;
+mod read;
 
 use hcl::expr::{Traversal, Variable};
 use hcl::{Attribute, Block, Body, Expression, Identifier};
@@ -19,7 +22,10 @@ use crate::policy::{OneOrMany, PolicyDocument, Principal, Statement, Version};
 use crate::role::RoleName;
 
 pub use self::align::align;
+pub use self::convert::policy_to_terraform;
 pub use self::escape::quote;
+pub use self::provider_json::provider_json;
+pub use self::read::{HclPolicyDocument, policy_document_names, read_policy_document, read_policy_documents};
 
 /// The label of the trust policy's `aws_iam_policy_document` when no role is named.
 pub const DEFAULT_POLICY_LABEL: &str = "assume_role";

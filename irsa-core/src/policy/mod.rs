@@ -278,7 +278,7 @@ pub(crate) fn iam_count(text: &str) -> usize {
 }
 
 /// serde_json appends " at line L column C"; irsa reports the location on its own.
-fn strip_serde_position(message: &str) -> String {
+pub(crate) fn strip_serde_position(message: &str) -> String {
     match message.rfind(" at line ") {
         Some(index) => message[..index].to_owned(),
         None => message.to_owned(),

@@ -187,6 +187,12 @@ impl<V> Map<V> {
         self.0.iter_mut().find(|(k, _)| k == key).map(|(_, v)| v)
     }
 
+    /// Removes a key, returning its value; the other keys keep their order.
+    pub fn remove(&mut self, key: &str) -> Option<V> {
+        let index = self.0.iter().position(|(k, _)| k == key)?;
+        Some(self.0.remove(index).1)
+    }
+
     /// Whether `key` is in the map.
     pub fn contains_key(&self, key: &str) -> bool {
         self.get(key).is_some()

@@ -1,0 +1,54 @@
+//! `irsa migrate`: IRSA trust added to an existing trust policy, the rest kept.
+
+use std::io::Write;
+
+use irsa_core::hcl::policy_to_terraform;
+use irsa_core::migrate::{Change, migrate};
+use irsa_core::{ErrorKind, check_trust_policy_size};
+
+use super::read_policy_input;
+use super::trust::{build_failure, trust_policy};
+use crate::cli::{Format, MigrateArgs};
+use crate::failure::Failure;
+use crate::output::emit;
+
+pub(crate) fn run(args: &MigrateArgs) -> Result<(), Failure> {
+    let trust = trust_policy(&args.trust)?;
+    let input = read_policy_input(&args.input)?;
+    let migrated = migrate(&input.read.document, &trust, args.remove_legacy).map_err(|error| match error.kind() {
+        ErrorKind::Migration => Failure::Input {
+            flag: None,
+            error,
+            hint: Some("irsa migrate FILE --provider ARN --sa NAMESPACE:NAME [...], or --remove-legacy"),
+        },
+        _ => build_failure(error),
+    })?;
+    check_trust_policy_size(&migrated.document, args.quota).map_err(|error| Failure::Input {
+        flag: None,
+        error,
+        hint: None,
+    })?;
+    let mut text = match args.format {
+        Format::Json => migrated.document.to_json_pretty(),
+        Format::Hcl => policy_to_terraform(&migrated.document, &input.label).map_err(|e| input.failure(e))?,
+    };
+    if !text.ends_with('\n') {
+        text.push('\n');
+    }
+    emit(text.as_bytes(), args.out.as_deref())?;
+    if args.explain {
+        explain(&migrated.changes);
+    }
+    Ok(())
+}
+
+/// What changed, on standard error (standard output holds the policy).
+fn explain(changes: &[Change]) {
+    let mut stderr = std::io::stderr().lock();
+    if changes.iter().all(|c| matches!(c, Change::AlreadyThere { .. })) {
+        let _ = writeln!(stderr, "irsa: nothing changed: the policy already trusts what was asked");
+    }
+    for change in changes {
+        let _ = writeln!(stderr, "irsa: {change}");
+    }
+}

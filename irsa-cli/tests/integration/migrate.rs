@@ -1,0 +1,165 @@
+//! `irsa migrate`: the README's kiam role, get-role output (object and URL-encoded), merges,
+//! the wildcard move, idempotence, removal of the legacy trust, the quota, bad usage.
+
+use std::fs;
+use std::path::PathBuf;
+
+use crate::support::{Run, assert_snapshot, irsa, workspace_root};
+
+const KOPS: &str = "arn:aws:iam::123456789012:oidc-provider/hdo-beta-irsa-providers.s3.eu-west-1.amazonaws.com";
+const EKS: &str =
+    "arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE";
+
+fn fixture(name: &str) -> String {
+    workspace_root().join("examples/policies").join(name).to_string_lossy().into_owned()
+}
+
+fn temp_file(name: &str, content: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("irsa-test-migrate-{}", std::process::id()));
+    fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(name);
+    fs::write(&path, content).unwrap();
+    path
+}
+
+fn migrate(args: &[&str]) -> Run {
+    let mut all = vec!["migrate"];
+    all.extend_from_slice(args);
+    irsa(&all)
+}
+
+/// Runs a migration, snapshots its output and explanation, and checks that running it again
+/// on its own output changes nothing.
+fn check(name: &str, file: &str, args: &[&str], format: &str) -> Run {
+    let mut all = vec![file, "--explain", "--format", format];
+    all.extend_from_slice(args);
+    let run = migrate(&all);
+    assert_eq!(run.code, Some(0), "{name}: {}", run.stderr);
+    let shown: Vec<String> = all.iter().map(|a| a.replace(&fixture(""), "examples/policies/")).collect();
+    let extension = if format == "hcl" { "tf" } else { "json" };
+    let command = format!("irsa migrate {}", shown.join(" "));
+    assert_snapshot(&format!("migrate__{name}.{extension}"), &command, &run.stdout);
+    assert_snapshot(
+        &format!("migrate__{name}.{extension}.explain"),
+        &format!("{command} (standard error)"),
+        &run.stderr,
+    );
+    let output = temp_file(&format!("{name}.{}", if format == "hcl" { "tf" } else { "json" }), &run.stdout);
+    all[0] = output.to_str().unwrap();
+    let again = migrate(&all);
+    assert_eq!(again.code, Some(0), "{name}: {}", again.stderr);
+    assert_eq!(again.stdout, run.stdout, "{name}: a second run changed the policy");
+    assert!(
+        again.stderr.starts_with("irsa: nothing changed")
+            || again.stderr.contains("removed") == run.stderr.contains("removed"),
+        "{name}: {}",
+        again.stderr
+    );
+    run
+}
+
+#[test]
+fn the_readme_kiam_role_gets_irsa_beside_the_node_role() {
+    let run = check(
+        "kiam_node_role",
+        &fixture("kiam-node-role.json"),
+        &["--provider", KOPS, "--sa", "kube-system:external-dns"],
+        "json",
+    );
+    assert!(run.stdout.contains("\"Sid\": \"KiamNodes\""), "the legacy statement is kept as it was");
+    assert!(run.stderr.contains("irsa: added statement 1: sts:AssumeRoleWithWebIdentity from"), "{}", run.stderr);
+    check(
+        "kiam_node_role",
+        &fixture("kiam-node-role.json"),
+        &["--provider", KOPS, "--sa", "kube-system:external-dns"],
+        "hcl",
+    );
+}
+
+#[test]
+fn get_role_output_as_object_and_url_encoded() {
+    check(
+        "get_role",
+        &fixture("get-role.json"),
+        &["--provider", KOPS, "--sa", "kube-system:external-dns", "--provider", EKS],
+        "json",
+    );
+    // The encoded role already trusts the kops cluster: the new subjects are merged, and a
+    // wildcard moves them all to StringLike.
+    let run = check(
+        "get_role_encoded",
+        &fixture("get-role-encoded.json"),
+        &["--provider", KOPS, "--sa", "kube-system:cluster-autoscaler", "--sa", "kube-system:autoscaler-*"],
+        "json",
+    );
+    assert!(run.stderr.contains("its :sub values moved to StringLike"), "{}", run.stderr);
+    assert!(!run.stdout.contains("\"StringEquals\""), "{}", run.stdout);
+}
+
+#[test]
+fn terraform_in_terraform_out() {
+    check(
+        "policy_documents",
+        &fixture("policy-documents.tf"),
+        &["--name", "external_dns_assume_role", "--provider", KOPS, "--sa", "kube-system:external-dns-canary"],
+        "hcl",
+    );
+}
+
+#[test]
+fn remove_legacy_once_the_migration_is_done() {
+    let run = check("remove_legacy", &fixture("eks-and-external-id.json"), &["--remove-legacy"], "json");
+    assert!(run.stderr.contains("kept statement 0 (Sid \"VendorAccess\")"), "{}", run.stderr);
+    let migrated = migrate(&[&fixture("get-role-encoded.json"), "--remove-legacy", "--explain"]);
+    assert_eq!(migrated.code, Some(0), "{}", migrated.stderr);
+    assert!(!migrated.stdout.contains("sts:AssumeRole\""), "{}", migrated.stdout);
+    assert!(
+        migrated
+            .stderr
+            .contains("removed statement 0: sts:AssumeRole from AWS=arn:aws:iam::123456789012:role/nodes.beta.hdo.ee")
+    );
+    // Without --explain, standard error stays quiet.
+    let quiet = migrate(&[&fixture("get-role-encoded.json"), "--remove-legacy"]);
+    assert_eq!((quiet.code, quiet.stderr.as_str()), (Some(0), ""));
+}
+
+#[test]
+fn bad_migrations_write_nothing() {
+    let out = std::env::temp_dir().join(format!("irsa-test-migrate-out-{}.json", std::process::id()));
+    let subjects: Vec<String> = (0..40).map(|i| format!("team-{i}:application-service-account")).collect();
+    let mut many = vec![fixture("kiam-node-role.json"), "--provider".into(), KOPS.into()];
+    for subject in &subjects {
+        many.push("--sa".into());
+        many.push(subject.clone());
+    }
+    let many: Vec<&str> = many.iter().map(String::as_str).collect();
+    let kiam = fixture("kiam-node-role.json");
+    let documents = fixture("policy-documents.tf");
+    let cases: Vec<(Vec<&str>, Vec<&str>)> = vec![
+        (many.clone(), vec!["over the quota of 2048 by"]),
+        (vec![&kiam], vec!["nothing to do", "hint: irsa migrate FILE --provider ARN"]),
+        (vec![&kiam, "--remove-legacy"], vec!["leaves no statement"]),
+        (vec![&kiam, "--remove-legacy", "--legacy-principal", "AWS=123456789012"], vec!["cannot be added and removed"]),
+        (vec![&kiam, "--provider", KOPS], vec!["needs at least one service account"]),
+        (
+            vec![&kiam, "--provider", "arn:aws:iam::123:oidc-provider/x", "--sa", "a:b"],
+            vec!["--provider: invalid OIDC provider ARN"],
+        ),
+        (vec![&kiam, "--provider", KOPS, "--sa", "Default:app"], vec!["--sa: invalid service account `Default:app`"]),
+        (vec![&documents, "--provider", KOPS, "--sa", "a:b"], vec!["several policy documents"]),
+    ];
+    for (mut args, needles) in cases {
+        args.extend(["--out", out.to_str().unwrap()]);
+        let run = migrate(&args);
+        assert_eq!(run.code, Some(2), "{args:?}: {}", run.stderr);
+        assert_eq!(run.stdout, "");
+        for needle in needles {
+            assert!(run.stderr.contains(needle), "{args:?}: {}\nmissing: {needle}", run.stderr);
+        }
+        assert!(!out.exists(), "{args:?} wrote {}", out.display());
+    }
+    // --quota 4096 lets the same policy through.
+    let mut raised = many.clone();
+    raised.extend(["--quota", "4096"]);
+    assert_eq!(migrate(&raised).code, Some(0));
+}
