@@ -1,6 +1,8 @@
 //! Properties that must hold for every input, checked with proptest.
 
-use irsa_core::hcl::{align, policy_document_block, to_terraform};
+use std::collections::{BTreeMap, BTreeSet};
+
+use irsa_core::hcl::{align, policy_document_block, policy_to_terraform, read_policy_document, to_terraform};
 use irsa_core::policy::{ConditionValue, Effect, Map, OneOrMany, PolicyDocument, Principal, Statement, Version};
 use proptest::prelude::*;
 
@@ -101,7 +103,117 @@ fn trust() -> impl Strategy<Value = irsa_core::TrustPolicy> {
         })
 }
 
+/// A policy the AWS provider can express: invalid effects, sids that are not letters and digits,
+/// empty principals and `&{` taken out.
+fn expressible(mut policy: PolicyDocument) -> PolicyDocument {
+    let clean = |s: &mut String| *s = s.replace("&{", "&");
+    let mut statements = policy.statements().to_vec();
+    for (index, statement) in statements.iter_mut().enumerate() {
+        if !statement.effect.is_valid() {
+            statement.effect = Effect::Allow;
+        }
+        statement.sid = statement
+            .sid
+            .take()
+            .filter(|sid| sid.chars().all(|c| c.is_ascii_alphanumeric()))
+            .map(|sid| if sid.is_empty() { sid } else { format!("{sid}{index}") });
+        if matches!(&statement.principal, Some(Principal::Typed(map)) if map.is_empty()) {
+            statement.principal = None;
+        }
+        if let Some(Principal::Typed(map)) = &mut statement.principal {
+            let mut cleaned = Map::new();
+            for (kind, ids) in map.iter() {
+                let mut ids: Vec<String> = ids.iter().cloned().collect();
+                ids.iter_mut().for_each(clean);
+                cleaned.insert(kind.clone(), OneOrMany::Many(ids));
+            }
+            *map = cleaned;
+        }
+        if let Some(resources) = &mut statement.resource {
+            let mut list: Vec<String> = resources.iter().cloned().collect();
+            list.iter_mut().for_each(clean);
+            *resources = OneOrMany::Many(list);
+        }
+        if let Some(condition) = &mut statement.condition {
+            let mut cleaned = Map::new();
+            for (operator, keys) in condition.iter() {
+                let mut inner = Map::new();
+                for (key, values) in keys.iter() {
+                    let values: Vec<ConditionValue> = values
+                        .iter()
+                        .map(|v| ConditionValue::String(v.to_iam_string().replace("&{", "&")))
+                        .collect();
+                    inner.insert(key.clone(), OneOrMany::Many(values));
+                }
+                cleaned.insert(operator.clone(), inner);
+            }
+            *condition = cleaned;
+        }
+    }
+    policy.statement = OneOrMany::Many(statements);
+    policy
+}
+
+/// What a policy means to IAM: sets for lists, absent Version as 2008-10-17, empty Sid and Id
+/// as none, `{"*": "*"}` as `"*"`, empty lists as absent (the provider leaves them out).
+type Meaning = (String, Option<String>, Vec<String>);
+
+fn meaning(policy: &PolicyDocument) -> Meaning {
+    let set = |values: &Option<OneOrMany<String>>| -> Option<BTreeSet<String>> {
+        values.as_ref().map(|v| v.iter().cloned().collect::<BTreeSet<_>>()).filter(|s| !s.is_empty())
+    };
+    let principal = |p: &Option<Principal>| -> Option<BTreeMap<String, BTreeSet<String>>> {
+        p.as_ref().map(|p| match p {
+            Principal::Everyone => BTreeMap::from([("*".to_owned(), BTreeSet::from(["*".to_owned()]))]),
+            Principal::Typed(map) => map.iter().map(|(k, ids)| (k.clone(), ids.iter().cloned().collect())).collect(),
+        })
+    };
+    let statements = policy
+        .statements()
+        .iter()
+        .map(|s| {
+            let condition: Option<BTreeMap<String, BTreeMap<String, BTreeSet<String>>>> = s.condition.as_ref().map(|c| {
+                // An operator without keys says nothing (and has no condition block to write).
+                c.iter()
+                    .filter(|(_, keys)| !keys.is_empty())
+                    .map(|(op, keys)| {
+                        (op.clone(), keys.iter().map(|(k, v)| (k.clone(), v.iter().map(|x| x.to_iam_string()).collect())).collect())
+                    })
+                    .collect()
+            });
+            format!(
+                "{:?}",
+                (
+                    s.sid.as_deref().filter(|x| !x.is_empty()),
+                    s.effect.as_str(),
+                    set(&s.action),
+                    set(&s.not_action),
+                    set(&s.resource),
+                    set(&s.not_resource),
+                    principal(&s.principal),
+                    principal(&s.not_principal),
+                    condition.filter(|c| !c.is_empty()),
+                )
+            )
+        })
+        .collect();
+    let version = policy.version.as_ref().map_or("2008-10-17", |v| v.as_str()).to_owned();
+    (version, policy.id.clone().filter(|id| !id.is_empty()), statements)
+}
+
 proptest! {
+    /// JSON -> Terraform -> the provider's rendering keeps the IAM meaning of any policy the
+    /// provider can express: no text is lost or turned into syntax on the way through
+    /// `policy_to_terraform` (irsa's writer) and `read_policy_document` (hcl-edit's parser and
+    /// the provider's rules).
+    #[test]
+    fn terraform_of_any_expressible_policy_reads_back_with_the_same_meaning(policy in policy()) {
+        let policy = expressible(policy);
+        let tf = policy_to_terraform(&policy, "p").unwrap_or_else(|e| panic!("{e}\n{policy:?}"));
+        let read = read_policy_document(&tf, None).unwrap_or_else(|e| panic!("{e}\n{tf}"));
+        prop_assert_eq!(meaning(&read.document), meaning(&policy), "{}", tf);
+    }
+
     /// The trust builder's direct JSON is byte for byte the policy model's JSON (or both fail).
     #[test]
     fn direct_trust_json_equals_the_models(trust in trust()) {

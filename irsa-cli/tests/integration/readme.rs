@@ -28,31 +28,44 @@ fn shell_words(command: &str) -> Vec<String> {
     command.replace("\\\n", " ").split_whitespace().map(|word| word.trim_matches('\'').to_owned()).collect()
 }
 
-/// Runs the `irsa policy` command of a `sh` block and returns its output.
-fn run_policy(line: &str) -> String {
+/// Runs the `irsa policy|convert|migrate` command of a `sh` block from the workspace root (the
+/// README's paths are relative to it) and returns its output and standard error.
+fn run_example(line: &str) -> (String, String) {
     let words = shell_words(line);
-    let start = words.iter().position(|w| w == "policy").expect("an irsa policy command");
+    let start = words
+        .iter()
+        .position(|w| ["policy", "convert", "migrate"].contains(&w.as_str()))
+        .expect("an irsa policy, convert or migrate command");
     let args: Vec<&str> = words[start..].iter().map(String::as_str).collect();
-    let run = irsa(&args);
+    let run: crate::support::Run =
+        crate::support::irsa_command(&args).current_dir(workspace_root()).output().expect("irsa runs").into();
     assert_eq!(run.code, Some(0), "{line}: {}", run.stderr);
-    run.stdout
+    (run.stdout, run.stderr)
 }
 
 #[test]
 fn readme_examples_print_what_the_readme_shows() {
     let readme = fs::read_to_string(workspace_root().join("README.md")).unwrap();
     let blocks = code_blocks(&readme);
-    let mut checked = 0;
+    let mut checked = Vec::new();
     for pair in blocks.windows(2) {
         let [(language, command), (output_language, output)] = pair else { continue };
-        let is_policy = language == "sh" && (command.starts_with("irsa policy") || command.contains("-- policy "));
-        if is_policy && (output_language == "json" || output_language == "hcl") {
-            let line = command.lines().take_while(|l| !l.starts_with("make")).collect::<Vec<_>>().join("\n");
-            assert_eq!(run_policy(&line), *output, "README example:\n{line}");
-            checked += 1;
+        let command_name = ["policy", "convert", "migrate"]
+            .into_iter()
+            .find(|c| command.starts_with(&format!("irsa {c}")) || command.contains(&format!("-- {c} ")));
+        if let (true, Some(name)) = (language == "sh", command_name) {
+            if output_language == "json" || output_language == "hcl" {
+                let line = command.lines().take_while(|l| !l.starts_with("make")).collect::<Vec<_>>().join("\n");
+                let (stdout, stderr) = run_example(&line);
+                assert_eq!(stdout, *output, "README example:\n{line}");
+                for explained in stderr.lines() {
+                    assert!(readme.contains(explained), "README example:\n{line}\nstandard error not shown: {explained}");
+                }
+                checked.push(name);
+            }
         }
     }
-    assert_eq!(checked, 2, "the quick start and the Terraform example");
+    assert_eq!(checked, ["policy", "policy", "convert", "migrate"], "the quick start, the Terraform example, convert, migrate");
 }
 
 /// The quick start's first command runs, and prints what the README says it prints.
