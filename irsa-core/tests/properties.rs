@@ -139,10 +139,8 @@ fn expressible(mut policy: PolicyDocument) -> PolicyDocument {
             for (operator, keys) in condition.iter() {
                 let mut inner = Map::new();
                 for (key, values) in keys.iter() {
-                    let values: Vec<ConditionValue> = values
-                        .iter()
-                        .map(|v| ConditionValue::String(v.to_iam_string().replace("&{", "&")))
-                        .collect();
+                    let values: Vec<ConditionValue> =
+                        values.iter().map(|v| ConditionValue::String(v.to_iam_string().replace("&{", "&"))).collect();
                     inner.insert(key.clone(), OneOrMany::Many(values));
                 }
                 cleaned.insert(operator.clone(), inner);
@@ -172,15 +170,21 @@ fn meaning(policy: &PolicyDocument) -> Meaning {
         .statements()
         .iter()
         .map(|s| {
-            let condition: Option<BTreeMap<String, BTreeMap<String, BTreeSet<String>>>> = s.condition.as_ref().map(|c| {
-                // An operator without keys says nothing (and has no condition block to write).
-                c.iter()
-                    .filter(|(_, keys)| !keys.is_empty())
-                    .map(|(op, keys)| {
-                        (op.clone(), keys.iter().map(|(k, v)| (k.clone(), v.iter().map(|x| x.to_iam_string()).collect())).collect())
-                    })
-                    .collect()
-            });
+            let condition: Option<BTreeMap<String, BTreeMap<String, BTreeSet<String>>>> =
+                s.condition.as_ref().map(|c| {
+                    // An operator without keys says nothing (and has no condition block to write).
+                    c.iter()
+                        .filter(|(_, keys)| !keys.is_empty())
+                        .map(|(op, keys)| {
+                            (
+                                op.clone(),
+                                keys.iter()
+                                    .map(|(k, v)| (k.clone(), v.iter().map(|x| x.to_iam_string()).collect()))
+                                    .collect(),
+                            )
+                        })
+                        .collect()
+                });
             format!(
                 "{:?}",
                 (

@@ -59,13 +59,20 @@ fn readme_examples_print_what_the_readme_shows() {
                 let (stdout, stderr) = run_example(&line);
                 assert_eq!(stdout, *output, "README example:\n{line}");
                 for explained in stderr.lines() {
-                    assert!(readme.contains(explained), "README example:\n{line}\nstandard error not shown: {explained}");
+                    assert!(
+                        readme.contains(explained),
+                        "README example:\n{line}\nstandard error not shown: {explained}"
+                    );
                 }
                 checked.push(name);
             }
         }
     }
-    assert_eq!(checked, ["policy", "policy", "convert", "migrate"], "the quick start, the Terraform example, convert, migrate");
+    assert_eq!(
+        checked,
+        ["policy", "policy", "convert", "migrate"],
+        "the quick start, the Terraform example, convert, migrate"
+    );
 }
 
 /// The quick start's first command runs, and prints what the README says it prints.
