@@ -44,6 +44,13 @@ pub(crate) enum Command {
     /// a new statement. Running it twice changes nothing.
     #[command(after_help = MIGRATE_EXAMPLES)]
     Migrate(Box<MigrateArgs>),
+    /// Find mistakes and risks in trust policies (JSON, get-role output, Terraform)
+    ///
+    /// Exit 1 when an error-level finding exists (with --deny warnings, a warning too), else 0.
+    /// A folder is searched for *.json policies and *.tf files with aws_iam_policy_document
+    /// blocks.
+    #[command(after_help = LINT_EXAMPLES)]
+    Lint(LintArgs),
     /// Print a Kubernetes ServiceAccount manifest annotated for IRSA
     ServiceAccount(ServiceAccountArgs),
     /// Print shell completions
@@ -88,6 +95,55 @@ Examples:
 
   # Once every pod uses IRSA: drop the sts:AssumeRole statements.
   irsa migrate trust.json --remove-legacy --explain";
+
+const LINT_EXAMPLES: &str = "\
+Examples:
+  irsa lint trust.json infra/iam/            # text for people
+  irsa lint --format sarif infra/ > irsa.sarif   # for GitHub code scanning
+  aws iam get-role --role-name app | irsa lint -
+Rules: federated-without-sub, wildcard-in-string-equals, split-subject-operators,
+condition-key-provider-mismatch, trust-policy-too-large, invalid-subject, prohibited-element
+(errors); audience-typo, broad-subject, duplicate-subject (warnings); missing-audience,
+near-quota (info)";
+
+#[derive(Debug, Args)]
+pub(crate) struct LintArgs {
+    /// Policy files (JSON, get-role output, Terraform) or folders to search; - reads standard
+    /// input
+    #[arg(value_name = "FILE", required = true)]
+    pub(crate) files: Vec<PathBuf>,
+
+    /// Output format
+    #[arg(long, value_enum, default_value_t = LintFormat::Text)]
+    pub(crate) format: LintFormat,
+
+    /// The role trust policy quota, in characters without white space (2048 by default; 4096
+    /// or 8192 when raised)
+    #[arg(long, value_name = "CHARS", default_value = "2048", value_parser = parse_quota)]
+    pub(crate) quota: usize,
+
+    /// Also exit 1 on findings of this level
+    #[arg(long, value_enum, value_name = "LEVEL")]
+    pub(crate) deny: Option<DenyLevel>,
+}
+
+/// The output formats of `lint`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum LintFormat {
+    /// For people: grouped per file, coloured on a terminal (not under NO_COLOR)
+    Text,
+    /// {"findings": [...], "summary": {...}}
+    Json,
+    /// SARIF 2.1.0, for code-scanning uploads
+    Sarif,
+}
+
+/// The finding levels `--deny` can make fail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum DenyLevel {
+    /// Warnings fail the run as errors do
+    Warnings,
+}
 
 /// The input of `convert` and `migrate`.
 #[derive(Debug, Args)]

@@ -34,6 +34,8 @@ fn render(c: &mut Criterion) {
     let policy = trust.build().unwrap();
     c.bench_function("policy_document_to_json", |b| b.iter(|| black_box(&policy).to_json_compact()));
     c.bench_function("trust_policy_build", |b| b.iter(|| black_box(&trust).build().unwrap()));
+    let options = irsa_core::lint::LintOptions::default();
+    c.bench_function("lint_trust_policy", |b| b.iter(|| irsa_core::lint::lint(black_box(&policy), &options)));
     c.bench_function("trust_policy_terraform", |b| {
         b.iter(|| irsa_core::hcl::trust_policy_terraform(black_box(&policy), None).unwrap())
     });

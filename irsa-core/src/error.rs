@@ -178,6 +178,26 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
+/// Byte offsets to 1-based lines and columns (columns in characters).
+pub(crate) struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    pub(crate) fn new(text: &str) -> LineIndex {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        LineIndex { starts }
+    }
+
+    pub(crate) fn location(&self, text: &str, offset: usize) -> Location {
+        let line = self.starts.partition_point(|&start| start <= offset).max(1);
+        let start = self.starts.get(line - 1).copied().unwrap_or(0);
+        let column = text.get(start..offset).map_or(1, |s| s.chars().count() + 1);
+        Location { line, column }
+    }
+}
+
 /// The result type of irsa-core.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 

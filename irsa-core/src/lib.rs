@@ -6,6 +6,7 @@ mod error;
 pub mod generate;
 pub mod hcl;
 pub mod kubernetes;
+pub mod lint;
 pub mod migrate;
 mod partition;
 pub mod policy;

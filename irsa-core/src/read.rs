@@ -9,7 +9,7 @@ use std::fmt;
 use serde::Deserialize;
 use serde::de::{self, IgnoredAny, MapAccess, Visitor};
 
-use crate::error::{Error, ErrorKind, Location};
+use crate::error::{Error, ErrorKind, LineIndex, Location};
 use crate::hcl::read_policy_document;
 use crate::policy::PolicyDocument;
 
@@ -62,8 +62,6 @@ pub enum PolicySource {
     Hcl {
         /// The block's name.
         name: String,
-        /// Where each statement block starts.
-        statement_locations: Vec<Location>,
     },
 }
 
@@ -74,6 +72,16 @@ pub struct ReadPolicy {
     pub document: PolicyDocument,
     /// What the text was.
     pub source: PolicySource,
+    /// Where each statement starts in the text (empty when the text does not show them: a
+    /// URL-encoded document).
+    pub statement_locations: Vec<Location>,
+}
+
+impl ReadPolicy {
+    /// Where statement `index` starts, when known.
+    pub fn statement_location(&self, index: usize) -> Option<Location> {
+        self.statement_locations.get(index).copied()
+    }
 }
 
 impl ReadPolicy {
@@ -105,10 +113,50 @@ pub fn read_policy(text: &str, format: PolicyFormat, name: Option<&str>) -> Resu
             let read = read_policy_document(text, name)?;
             Ok(ReadPolicy {
                 document: read.document,
-                source: PolicySource::Hcl { name: read.name, statement_locations: read.statement_locations },
+                source: PolicySource::Hcl { name: read.name },
+                statement_locations: read.statement_locations,
             })
         }
     }
+}
+
+/// Every policy of a text: the one of a JSON text, or each `data "aws_iam_policy_document"`
+/// of a Terraform file, each read on its own (for `lint`, which reports on all of them). The
+/// outer error is a text that cannot be read at all.
+pub fn read_policies(text: &str, format: PolicyFormat) -> Result<Vec<Result<ReadPolicy, Error>>, Error> {
+    match format {
+        PolicyFormat::Json => Ok(vec![Ok(read_json(text)?)]),
+        PolicyFormat::Hcl => Ok(crate::hcl::read_policy_documents(text)?
+            .into_iter()
+            .map(|document| {
+                document.map(|read| ReadPolicy {
+                    document: read.document,
+                    source: PolicySource::Hcl { name: read.name },
+                    statement_locations: read.statement_locations,
+                })
+            })
+            .collect()),
+    }
+}
+
+/// Whether a JSON text looks like a policy or get-role output (a top-level `Statement` or
+/// `Role`): how `lint` picks the policies of a folder among other JSON files.
+///
+/// ```
+/// assert!(irsa_core::read::looks_like_policy(r#"{"Version": "2012-10-17", "Statement": []}"#));
+/// assert!(!irsa_core::read::looks_like_policy(r#"{"compilerOptions": {}}"#));
+/// assert!(!irsa_core::read::looks_like_policy("not json"));
+/// ```
+pub fn looks_like_policy(text: &str) -> bool {
+    #[derive(Deserialize)]
+    struct Keys {
+        #[serde(rename = "Statement")]
+        statement: Option<IgnoredAny>,
+        #[serde(rename = "Role")]
+        role: Option<IgnoredAny>,
+    }
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    serde_json::from_str::<Keys>(text).is_ok_and(|keys| keys.statement.is_some() || keys.role.is_some())
 }
 
 /// Reads policy JSON or `aws iam get-role` output.
@@ -118,7 +166,7 @@ fn read_json(text: &str) -> Result<ReadPolicy, Error> {
     let is_get_role = serde_json::from_str::<Probe>(text).is_ok_and(|probe| probe.role.is_some());
     if !is_get_role {
         let document = PolicyDocument::from_json(text)?;
-        return Ok(ReadPolicy { document, source: PolicySource::Json });
+        return Ok(ReadPolicy { document, source: PolicySource::Json, statement_locations: statement_locations(text) });
     }
     let output: GetRole = serde_json::from_str(text).map_err(|e| {
         let location = Location { line: e.line(), column: e.column() };
@@ -136,9 +184,11 @@ fn read_json(text: &str) -> Result<ReadPolicy, Error> {
             "",
             "get-role output without `Role.AssumeRolePolicyDocument` (was the output filtered with --query?)",
         )),
-        Some(DocumentField::Object(document)) => {
-            Ok(ReadPolicy { document: *document, source: PolicySource::GetRole { role_name, encoded: false } })
-        }
+        Some(DocumentField::Object(document)) => Ok(ReadPolicy {
+            document: *document,
+            source: PolicySource::GetRole { role_name, encoded: false },
+            statement_locations: statement_locations(text),
+        }),
         Some(DocumentField::Text(text)) => {
             let trimmed = text.trim_start();
             let (decoded, encoded) =
@@ -151,8 +201,133 @@ fn read_json(text: &str) -> Result<ReadPolicy, Error> {
                     format!("Role.AssumeRolePolicyDocument{}: {}", at.unwrap_or_default(), e.rule()),
                 )
             })?;
-            Ok(ReadPolicy { document, source: PolicySource::GetRole { role_name, encoded } })
+            let statement_locations = if encoded { Vec::new() } else { statement_locations(&decoded) };
+            Ok(ReadPolicy { document, source: PolicySource::GetRole { role_name, encoded }, statement_locations })
         }
+    }
+}
+
+/// Where each statement of a (valid) policy JSON text starts: the elements of the first
+/// `Statement` key's list, or its object.
+fn statement_locations(text: &str) -> Vec<Location> {
+    let lines = LineIndex::new(text);
+    let mut scanner = Scanner { bytes: text.as_bytes(), at: 0, found: None };
+    scanner.value(0);
+    scanner.found.unwrap_or_default().into_iter().map(|offset| lines.location(text, offset)).collect()
+}
+
+/// A minimal walk over JSON text that serde_json already accepted (so it nests at most 128
+/// deep), noting where the statements start.
+struct Scanner<'t> {
+    bytes: &'t [u8],
+    at: usize,
+    found: Option<Vec<usize>>,
+}
+
+impl Scanner<'_> {
+    fn peek(&self) -> Option<u8> {
+        self.bytes.get(self.at).copied()
+    }
+
+    fn skip_space(&mut self) {
+        while self.peek().is_some_and(|b| b.is_ascii_whitespace()) {
+            self.at += 1;
+        }
+    }
+
+    /// Skips a string and returns its raw content.
+    fn string(&mut self) -> &[u8] {
+        self.at += 1;
+        let start = self.at;
+        while let Some(b) = self.peek() {
+            match b {
+                b'\\' => self.at += 2,
+                b'"' => break,
+                _ => self.at += 1,
+            }
+        }
+        let raw = self.bytes.get(start..self.at).unwrap_or_default();
+        self.at += 1;
+        raw
+    }
+
+    fn value(&mut self, depth: usize) {
+        self.skip_space();
+        match self.peek() {
+            Some(b'{') => {
+                self.at += 1;
+                loop {
+                    self.skip_space();
+                    match self.peek() {
+                        Some(b'"') => {
+                            let is_statement = self.string() == b"Statement";
+                            self.skip_space();
+                            self.at += 1; // the colon
+                            self.skip_space();
+                            if is_statement && self.found.is_none() {
+                                self.statements(depth);
+                            } else {
+                                self.value(depth + 1);
+                            }
+                        }
+                        Some(b',') => self.at += 1,
+                        Some(b'}') | None => {
+                            self.at += 1;
+                            return;
+                        }
+                        Some(_) => self.at += 1,
+                    }
+                }
+            }
+            Some(b'[') => {
+                self.at += 1;
+                loop {
+                    self.skip_space();
+                    match self.peek() {
+                        Some(b']') | None => {
+                            self.at += 1;
+                            return;
+                        }
+                        Some(b',') => self.at += 1,
+                        Some(_) => self.value(depth + 1),
+                    }
+                }
+            }
+            Some(b'"') => {
+                self.string();
+            }
+            Some(_) => {
+                while self.peek().is_some_and(|b| !matches!(b, b',' | b'}' | b']') && !b.is_ascii_whitespace()) {
+                    self.at += 1;
+                }
+            }
+            None => {}
+        }
+    }
+
+    fn statements(&mut self, depth: usize) {
+        let mut found = Vec::new();
+        if self.peek() == Some(b'[') {
+            self.at += 1;
+            loop {
+                self.skip_space();
+                match self.peek() {
+                    Some(b']') | None => {
+                        self.at += 1;
+                        break;
+                    }
+                    Some(b',') => self.at += 1,
+                    Some(_) => {
+                        found.push(self.at);
+                        self.value(depth + 1);
+                    }
+                }
+            }
+        } else {
+            found.push(self.at);
+            self.value(depth + 1);
+        }
+        self.found = Some(found);
     }
 }
 
@@ -287,6 +462,22 @@ mod tests {
             Ok(r#"{"Statement":{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:role/a+b"}}}"#),
         );
         check("\u{feff}{\"Statement\": []}", Ok(r#"{"Statement":[]}"#));
+    }
+
+    #[test]
+    fn statement_locations_are_found() {
+        let json = "{\"Version\": \"2012-10-17\",\n \"Id\": \"a \\\"Statement\\\" [\",\n \"Statement\": [\n  {\"Effect\": \"Allow\", \"Sid\": \"x]\"},\n  {\"Effect\": \"Deny\", \"Condition\": {\"Statement\": {\"k\": [\"1\"]}}}\n ]\n}";
+        let read = read_policy(json, PolicyFormat::Json, None).unwrap();
+        assert_eq!(
+            read.statement_locations,
+            [Location { line: 4, column: 3 }, Location { line: 5, column: 3 }],
+            "{json}"
+        );
+        let one = "{\"Role\": {\"AssumeRolePolicyDocument\":\n {\"Statement\":   {\"Effect\": \"Allow\"}}}}";
+        assert_eq!(
+            read_policy(one, PolicyFormat::Json, None).unwrap().statement_locations,
+            [Location { line: 2, column: 18 }]
+        );
     }
 
     #[test]

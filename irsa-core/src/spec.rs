@@ -261,7 +261,17 @@ impl Spec {
     /// assert!(error.message().contains("over the quota of 100"));
     /// ```
     pub fn check_trust(&self, role: &RoleSpec, options: &SpecOptions) -> Result<usize, Error> {
-        self.trust(role, options).check_size(options.quota)
+        let trust = self.trust(role, options);
+        let size = trust.check_size(options.quota)?;
+        // The lint rules irsa runs on every policy it writes (the size was checked above).
+        if let Some(finding) = crate::lint::first_error_but_size(&trust.build()?) {
+            return Err(Error::new(
+                ErrorKind::Trust,
+                "",
+                format!("irsa lint finds an error in its trust policy: {finding}"),
+            ));
+        }
+        Ok(size)
     }
 }
 

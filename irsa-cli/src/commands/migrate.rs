@@ -3,6 +3,7 @@
 use std::io::Write;
 
 use irsa_core::hcl::policy_to_terraform;
+use irsa_core::lint::{LintOptions, refuse_errors};
 use irsa_core::migrate::{Change, migrate};
 use irsa_core::{ErrorKind, check_trust_policy_size};
 
@@ -27,6 +28,11 @@ pub(crate) fn run(args: &MigrateArgs) -> Result<(), Failure> {
         flag: None,
         error,
         hint: None,
+    })?;
+    refuse_errors(&migrated.document, &LintOptions { quota: args.quota }).map_err(|error| Failure::Input {
+        flag: None,
+        error,
+        hint: Some("irsa keeps statements it does not own as they are: fix these in the input (irsa lint shows them)"),
     })?;
     let mut text = match args.format {
         Format::Json => migrated.document.to_json_pretty(),

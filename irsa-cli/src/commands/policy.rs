@@ -1,5 +1,6 @@
 //! `irsa policy`: one role's trust policy, as IAM JSON or Terraform.
 
+use irsa_core::lint::{LintOptions, refuse_errors};
 use irsa_core::{RoleName, check_trust_policy_size};
 
 use super::trust::{build_failure, trust_policy};
@@ -21,6 +22,11 @@ pub(crate) fn run(args: &PolicyArgs) -> Result<(), Failure> {
 
     let policy = trust_policy(&args.trust)?.build().map_err(build_failure)?;
     check_trust_policy_size(&policy, args.quota).map_err(|error| Failure::Input { flag: None, error, hint: None })?;
+    refuse_errors(&policy, &LintOptions { quota: args.quota }).map_err(|error| Failure::Input {
+        flag: None,
+        error,
+        hint: None,
+    })?;
 
     let mut text = match args.format {
         Format::Json if args.compact => policy.to_json_compact(),

@@ -13,10 +13,15 @@ use crate::support::{snapshot_content, snapshots_dir, workspace_root};
 /// The conformance script, or `None` (with the reason printed) when the developer chose to
 /// skip it outside CI. In CI, or when not skipped, missing tools fail the test loudly.
 fn node_checker() -> Option<PathBuf> {
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/conformance/hcl-check.cjs");
+    node_script("hcl-check.cjs", &["@cdktf/hcl2json", "@cdktf/hcl-tools"])
+}
+
+/// A node script of `tests/conformance/` that needs the npm `packages`, gated as
+/// [`node_checker`] says.
+pub(crate) fn node_script(name: &str, packages: &[&str]) -> Option<PathBuf> {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/conformance").join(name);
     let node_ok = Command::new("node").arg("--version").output().is_ok_and(|o| o.status.success());
-    let packages_ok = workspace_root().join("node_modules/@cdktf/hcl2json").is_dir()
-        && workspace_root().join("node_modules/@cdktf/hcl-tools").is_dir();
+    let packages_ok = packages.iter().all(|p| workspace_root().join("node_modules").join(p).is_dir());
     if node_ok && packages_ok {
         return Some(script);
     }
@@ -30,12 +35,12 @@ fn node_checker() -> Option<PathBuf> {
         // Written to the real stderr, past libtest's capture, so the skip is seen.
         let _ = writeln!(
             std::io::stderr(),
-            "\n!!! HCL CONFORMANCE NOT CHECKED: {why}; IRSA_SKIP_HCL_CONFORMANCE=1 skipped it !!!\n"
+            "\n!!! CONFORMANCE NOT CHECKED ({name}): {why}; IRSA_SKIP_HCL_CONFORMANCE=1 skipped it !!!\n"
         );
         return None;
     }
     panic!(
-        "the HCL conformance check cannot run: {why}. Install the pinned checkers, or set IRSA_SKIP_HCL_CONFORMANCE=1 \
+        "the conformance check {name} cannot run: {why}. Install the pinned checkers, or set IRSA_SKIP_HCL_CONFORMANCE=1 \
          to skip it knowingly outside CI"
     );
 }
@@ -105,5 +110,43 @@ fn strings_survive_hashicorps_parser() {
         let expected = text.replace("${", "$${").replace("%{", "%%{");
         assert_eq!(parsed[format!("s{index}")], serde_json::Value::String(expected), "s{index} in\n{tf}");
     }
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+/// `irsa lint --format sarif` is valid SARIF 2.1.0 by the OASIS schema
+/// (`tests/conformance/sarif-schema-2.1.0.json`), checked with Ajv; and the check itself
+/// rejects a log that breaks the schema.
+#[test]
+fn lint_sarif_is_valid_by_the_sarif_2_1_0_schema() {
+    let Some(script) = node_script("sarif-check.cjs", &["ajv", "ajv-formats"]) else { return };
+    let dir = std::env::temp_dir().join(format!("irsa-sarif-{}", std::process::id()));
+    fs::create_dir_all(&dir).unwrap();
+    let examples = workspace_root().join("examples");
+    let mut files = Vec::new();
+    for (name, inputs) in [
+        ("lint-fixtures", vec![examples.join("lint")]),
+        ("clean", vec![examples.join("lint/missing-audience.near-miss.json")]),
+        ("terraform", vec![examples.join("policies/policy-documents.tf")]),
+    ] {
+        let mut args = vec!["lint".to_owned(), "--format".into(), "sarif".into()];
+        args.extend(inputs.iter().map(|p| p.to_string_lossy().into_owned()));
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let run = crate::support::irsa(&args);
+        assert!(matches!(run.code, Some(0 | 1)), "{name}: {}", run.stderr);
+        let file = dir.join(format!("{name}.sarif"));
+        fs::write(&file, &run.stdout).unwrap();
+        files.push(file);
+    }
+    let output = Command::new("node").arg(&script).args(&files).output().unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{stdout}{}", String::from_utf8_lossy(&output.stderr));
+    assert_eq!(stdout.lines().filter(|l| l.ends_with(": valid SARIF 2.1.0")).count(), files.len(), "{stdout}");
+
+    let mut broken: serde_json::Value = serde_json::from_str(&fs::read_to_string(&files[0]).unwrap()).unwrap();
+    broken["runs"][0]["results"][0]["level"] = "fatal".into();
+    let file = dir.join("broken.sarif");
+    fs::write(&file, broken.to_string()).unwrap();
+    let output = Command::new("node").arg(&script).arg(&file).output().unwrap();
+    assert_eq!(output.status.code(), Some(1), "{}", String::from_utf8_lossy(&output.stdout));
     fs::remove_dir_all(&dir).unwrap();
 }

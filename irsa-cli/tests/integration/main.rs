@@ -5,6 +5,7 @@ mod commands;
 mod conformance;
 mod convert;
 mod generate;
+mod lint;
 mod migrate;
 mod policy;
 mod readme;

@@ -158,6 +158,19 @@ fn bad_migrations_write_nothing() {
         }
         assert!(!out.exists(), "{args:?} wrote {}", out.display());
     }
+    // A statement irsa keeps as it is, but that lint finds broken, stops the migration...
+    let wildcard = workspace_root().join("examples/lint/wildcard-in-string-equals.json");
+    let wildcard = wildcard.to_str().unwrap();
+    let run = migrate(&[wildcard, "--provider", KOPS, "--sa", "kube-system:a", "--out", out.to_str().unwrap()]);
+    assert_eq!(run.code, Some(2), "{}", run.stderr);
+    assert!(run.stderr.contains("irsa lint finds an error in the result, so it is not written:\n  error wildcard-in-string-equals: statement 0"), "{}", run.stderr);
+    assert!(!out.exists());
+    // ...unless the migration is what fixes it: the provider's statement moves to StringLike.
+    let run = migrate(&[wildcard, "--provider", EKS, "--sa", "crossplane-system:provider-aws-*", "--explain"]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert!(run.stderr.contains("moved to StringLike"), "{}", run.stderr);
+    assert!(run.stdout.contains("\"StringLike\": {"), "{}", run.stdout);
+
     // --quota 4096 lets the same policy through.
     let mut raised = many.clone();
     raised.extend(["--quota", "4096"]);

@@ -27,7 +27,7 @@ use hcl_edit::expr::Expression;
 use hcl_edit::structure::{Block, Body, Structure};
 use hcl_edit::template::Element;
 
-use crate::error::{Error, ErrorKind, Location};
+use crate::error::{Error, ErrorKind, LineIndex, Location};
 use crate::policy::{Condition, ConditionValue, Effect, Map, OneOrMany, PolicyDocument, Principal, Statement, Version};
 
 /// One `data "aws_iam_policy_document"` block of a Terraform file.
@@ -56,11 +56,21 @@ pub fn policy_document_names(text: &str) -> Result<Vec<String>, Error> {
     Ok(document_blocks(&parse(text)?).map(|(name, _)| name).collect())
 }
 
-/// Reads every `data "aws_iam_policy_document"` block of a Terraform file.
-pub fn read_policy_documents(text: &str) -> Result<Vec<HclPolicyDocument>, Error> {
+/// Reads every `data "aws_iam_policy_document"` block of a Terraform file, each on its own: a
+/// document that cannot be read (a reference, say) does not stop the others. The outer error is
+/// a file that is not HCL.
+///
+/// ```
+/// let tf = "data \"aws_iam_policy_document\" \"a\" {\n  statement {\n    actions = var.x\n  }\n}\n\
+///           data \"aws_iam_policy_document\" \"b\" {}\n";
+/// let documents = irsa_core::hcl::read_policy_documents(tf).unwrap();
+/// assert!(documents[0].as_ref().unwrap_err().to_string().starts_with("3:15: "));
+/// assert_eq!(documents[1].as_ref().unwrap().name, "b");
+/// ```
+pub fn read_policy_documents(text: &str) -> Result<Vec<Result<HclPolicyDocument, Error>>, Error> {
     let body = parse(text)?;
     let lines = LineIndex::new(text);
-    document_blocks(&body).map(|(name, block)| Reader { text, lines: &lines }.document(name, block)).collect()
+    Ok(document_blocks(&body).map(|(name, block)| Reader { text, lines: &lines }.document(name, block)).collect())
 }
 
 /// Reads one `data "aws_iam_policy_document"` block: the one named `name`, or the only one.
@@ -146,26 +156,6 @@ fn document_blocks(body: &Body) -> impl Iterator<Item = (String, &Block)> {
         }
         _ => None,
     })
-}
-
-/// Byte offsets to 1-based lines and columns (columns in characters).
-struct LineIndex {
-    starts: Vec<usize>,
-}
-
-impl LineIndex {
-    fn new(text: &str) -> LineIndex {
-        let mut starts = vec![0];
-        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        LineIndex { starts }
-    }
-
-    fn location(&self, text: &str, offset: usize) -> Location {
-        let line = self.starts.partition_point(|&start| start <= offset).max(1);
-        let start = self.starts.get(line - 1).copied().unwrap_or(0);
-        let column = text.get(start..offset).map_or(1, |s| s.chars().count() + 1);
-        Location { line, column }
-    }
 }
 
 struct Reader<'t> {
@@ -768,5 +758,6 @@ mod tests {
         );
         assert!(read_policy_document(tf, Some("c")).unwrap_err().to_string().contains("(found: a, b)"));
         assert_eq!(read_policy_documents(tf).unwrap().len(), 2);
+        assert!(read_policy_documents("x {").is_err());
     }
 }

@@ -1,0 +1,191 @@
+//! `irsa lint`: the fixtures of every rule through the CLI in text, JSON and SARIF; exit codes;
+//! folders; Terraform; every `irsa policy` snapshot lints without errors or warnings.
+
+use std::fs;
+use std::path::PathBuf;
+
+use serde_json::Value;
+
+use crate::support::{Run, assert_snapshot, irsa_command, snapshots_dir, workspace_root};
+
+fn examples(path: &str) -> String {
+    workspace_root().join("examples").join(path).to_string_lossy().into_owned()
+}
+
+/// Runs `irsa lint` from the workspace root, so that file names in the output are relative.
+fn lint(args: &[&str]) -> Run {
+    let mut all = vec!["lint"];
+    all.extend_from_slice(args);
+    irsa_command(&all).current_dir(workspace_root()).output().expect("irsa runs").into()
+}
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("irsa-test-lint-{name}-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[test]
+fn the_fixtures_in_every_format() {
+    for format in ["text", "json", "sarif"] {
+        let run = lint(&["--format", format, "examples/lint"]);
+        assert_eq!(run.code, Some(1), "{format}: {}", run.stderr);
+        assert_eq!(run.stderr, "", "{format}");
+        let extension = if format == "text" { "txt" } else { format };
+        assert_snapshot(
+            &format!("lint__fixtures.{extension}"),
+            &format!("irsa lint --format {format} examples/lint"),
+            &run.stdout,
+        );
+    }
+    // The JSON names each finding's rule and severity, and the summary counts them.
+    let json: Value = serde_json::from_str(&lint(&["--format", "json", "examples/lint"]).stdout).unwrap();
+    let findings = json["findings"].as_array().unwrap();
+    assert!(findings.iter().all(|f| f["rule"].is_string() && f["severity"].is_string()));
+    assert_eq!(json["summary"]["errors"], findings.iter().filter(|f| f["severity"] == "error").count());
+    assert_eq!(json["summary"]["policies"], 24);
+}
+
+#[test]
+fn exit_codes_follow_the_worst_finding() {
+    // 0: clean; 0: only warnings and infos; 1: an error; 1: a warning with --deny warnings.
+    let cases: &[(&[&str], i32)] = &[
+        (&["examples/lint/missing-audience.near-miss.json"], 0),
+        (&["examples/lint/missing-audience.json"], 0),
+        (&["examples/lint/broad-subject.json"], 0),
+        (&["--deny", "warnings", "examples/lint/broad-subject.json"], 1),
+        (&["--deny", "warnings", "examples/lint/missing-audience.json"], 0),
+        (&["examples/lint/wildcard-in-string-equals.json"], 1),
+        (&["examples/lint/missing-audience.json", "examples/lint/federated-without-sub.json"], 1),
+        // A raised quota makes the large policy fit.
+        (&["--quota", "4096", "examples/lint/trust-policy-too-large.json"], 0),
+    ];
+    for (args, code) in cases {
+        let run = lint(args);
+        assert_eq!(run.code, Some(*code), "{args:?}\n{}{}", run.stdout, run.stderr);
+    }
+    let clean = lint(&["examples/lint/missing-audience.near-miss.json"]);
+    assert_eq!(clean.stdout, "no findings in 1 policy\n");
+}
+
+#[test]
+fn bad_input_is_exit_2() {
+    let dir = temp_dir("bad");
+    fs::write(dir.join("broken.json"), "{\"Statement\": [}").unwrap();
+    fs::write(dir.join("dynamic.tf"), "data \"aws_iam_policy_document\" \"x\" {\n  dynamic \"statement\" {\n    for_each = []\n    content {}\n  }\n}\n").unwrap();
+    fs::write(dir.join("empty.tf"), "variable \"x\" {}\n").unwrap();
+    for (file, needle) in [
+        ("broken.json", "broken.json:1:16: invalid policy JSON"),
+        ("dynamic.tf", "dynamic.tf:2:3: invalid policy document `dynamic`"),
+        ("empty.tf", "no data \"aws_iam_policy_document\" block to lint"),
+        ("missing.json", "cannot read"),
+    ] {
+        let run = lint(&[dir.join(file).to_str().unwrap()]);
+        assert_eq!(run.code, Some(2), "{file}: {}", run.stderr);
+        assert!(run.stderr.contains(needle), "{file}: {}\nmissing: {needle}", run.stderr);
+        assert_eq!(run.stdout, "", "{file}");
+    }
+    let run = lint(&["--quota", "3000", "examples/lint"]);
+    assert_eq!(run.code, Some(2));
+    assert!(run.stderr.contains("2048 (the default), 4096 or 8192"), "{}", run.stderr);
+}
+
+/// A folder: `*.json` policies and `*.tf` documents are linted, other JSON is ignored, and
+/// what cannot be read is skipped with a note (a named file would be exit 2).
+#[test]
+fn folders_are_searched() {
+    let dir = temp_dir("walk");
+    fs::create_dir_all(dir.join("iam/nested")).unwrap();
+    fs::create_dir_all(dir.join("node_modules/x")).unwrap();
+    fs::create_dir_all(dir.join(".terraform")).unwrap();
+    fs::copy(examples("lint/wildcard-in-string-equals.json"), dir.join("iam/nested/app.json")).unwrap();
+    fs::copy(examples("policies/policy-documents.tf"), dir.join("iam/main.tf")).unwrap();
+    fs::copy(examples("lint/federated-without-sub.json"), dir.join("node_modules/x/policy.json")).unwrap();
+    fs::copy(examples("lint/federated-without-sub.json"), dir.join(".terraform/policy.json")).unwrap();
+    fs::write(dir.join("package.json"), "{\"name\": \"x\"}").unwrap();
+    fs::write(
+        dir.join("iam/broken.tf"),
+        "data \"aws_iam_policy_document\" \"y\" {\n  statement {\n    actions = var.a\n  }\n}\n",
+    )
+    .unwrap();
+    fs::write(dir.join("notes.txt"), "not a policy").unwrap();
+    let run = lint(&["--format", "json", dir.to_str().unwrap()]);
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    let json: Value = serde_json::from_str(&run.stdout).unwrap();
+    let files: std::collections::BTreeSet<String> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["file"].as_str().unwrap().trim_start_matches(dir.to_str().unwrap()).to_owned())
+        .collect();
+    assert_eq!(files.into_iter().collect::<Vec<_>>(), ["/iam/main.tf", "/iam/nested/app.json"]);
+    assert_eq!(json["summary"]["policies"], 3, "two documents of main.tf and app.json");
+    assert!(
+        run.stderr.contains("irsa: note: skipped a document: ") && run.stderr.contains("broken.tf:3:15"),
+        "{}",
+        run.stderr
+    );
+}
+
+/// Findings in Terraform point at the statement block's line.
+#[test]
+fn terraform_findings_have_lines() {
+    let dir = temp_dir("tf");
+    let tf = "data \"aws_iam_policy_document\" \"app\" {\n  statement {\n    actions = [\"sts:AssumeRoleWithWebIdentity\"]\n\n    principals {\n      type        = \"Federated\"\n      identifiers = [\"arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/ABC\"]\n    }\n\n    condition {\n      test     = \"StringEquals\"\n      variable = \"oidc.eks.eu-west-1.amazonaws.com/id/ABC:sub\"\n      values   = [\"system:serviceaccount:default:app-*\"]\n    }\n  }\n}\n";
+    fs::write(dir.join("main.tf"), tf).unwrap();
+    let run = lint(&[dir.join("main.tf").to_str().unwrap()]);
+    assert_eq!(run.code, Some(1));
+    assert!(
+        run.stdout.contains("main.tf (data.aws_iam_policy_document.app)\n  2:3  error  wildcard-in-string-equals"),
+        "{}",
+        run.stdout
+    );
+}
+
+/// Every policy `irsa policy` printed in the snapshots lints without an error, and without a
+/// warning but where a broad subject was asked for.
+#[test]
+fn every_policy_snapshot_lints_clean() {
+    let mut checked = 0;
+    for entry in fs::read_dir(snapshots_dir()).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        if !(name.starts_with("policy__") && name.ends_with(".json.snap")) {
+            continue;
+        }
+        let content = crate::support::snapshot_content(&path);
+        let dir = temp_dir("snapshots");
+        let file = dir.join(name.trim_end_matches(".snap"));
+        fs::write(&file, content).unwrap();
+        let run = lint(&["--format", "json", file.to_str().unwrap()]);
+        assert_eq!(run.code, Some(0), "{name}: {}", run.stdout);
+        let json: Value = serde_json::from_str(&run.stdout).unwrap();
+        let warnings: Vec<&str> = json["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["severity"] == "warning")
+            .map(|f| f["rule"].as_str().unwrap())
+            .collect();
+        // Only the scenario that asked for a broad subject (--allow-broad-subjects) warns of it.
+        let expected: &[&str] = if name.contains("broad_subject_allowed") { &["broad-subject"] } else { &[] };
+        assert_eq!(warnings, expected, "{name}: {}", run.stdout);
+        checked += 1;
+    }
+    assert!(checked >= 15, "{checked}");
+}
+
+#[test]
+fn standard_input() {
+    let mut child = irsa_command(&["lint", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child.stdin.take().unwrap().write_all(&fs::read(examples("lint/split-subject-operators.json")).unwrap()).unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&output.stdout).starts_with("-\n  4:5  error  split-subject-operators"));
+}

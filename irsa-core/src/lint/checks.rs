@@ -1,0 +1,546 @@
+//! The rules, statement by statement.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+use xxhash_rust::xxh3::Xxh3DefaultBuilder;
+
+use super::{Finding, LintOptions, Rule};
+use crate::policy::{ConditionValue, Effect, PolicyDocument, Principal, Statement, Version};
+use crate::subject::{SUBJECT_PREFIX, check_subject, is_only_wildcard_part};
+use crate::trust::ASSUME_ROLE_WITH_WEB_IDENTITY;
+use crate::{EKS_AUDIENCE, KOPS_AUDIENCE, OidcProvider};
+
+/// Claims whose condition keys are `<issuer>:<claim>`.
+const CLAIMS: &[&str] = &["sub", "aud", "amr", "azp"];
+
+/// The size rules (`trust-policy-too-large`, `near-quota`) run when `options` is given.
+pub(super) fn check(policy: &PolicyDocument, options: Option<&LintOptions>) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    let mut push = |rule: Rule, statement: Option<(usize, &Statement)>, message: String| {
+        findings.push(Finding {
+            rule,
+            statement: statement.map(|(i, _)| i),
+            sid: statement.and_then(|(_, s)| s.sid.clone()),
+            location: None,
+            message,
+        });
+    };
+
+    if let Some(Version::Other(version)) = &policy.version {
+        push(
+            Rule::ProhibitedElement,
+            None,
+            format!("the Version `{version}` is not one IAM accepts: write \"2012-10-17\""),
+        );
+    }
+    let size = options.map(|options| (policy.iam_size(), options.quota));
+    if let Some((size, quota)) = size.filter(|(size, quota)| size > quota) {
+        push(
+            Rule::TrustPolicyTooLarge,
+            None,
+            format!(
+                "{size} characters as IAM counts them (white space excluded), over the quota of {} by {}: IAM refuses it (LimitExceeded: Cannot exceed quota for ACLSizePerRole); trust a pattern (`ns:app-*`), split the service accounts across roles, or raise the quota to 4096 or 8192",
+                quota,
+                size - quota
+            ),
+        );
+    } else if let Some((size, quota)) = size.filter(|(size, quota)| size * 10 > quota * 9) {
+        push(
+            Rule::NearQuota,
+            None,
+            format!(
+                "{size} characters as IAM counts them (white space excluded), {}% of the quota of {}: the next service account or cluster may not fit",
+                size * 100 / quota,
+                quota
+            ),
+        );
+    }
+
+    // Subjects by provider across statements, for duplicate-subject.
+    let mut seen_subjects: HashMap<&str, HashMap<&str, usize, Xxh3DefaultBuilder>> = HashMap::new();
+    let mut sids: HashMap<&str, usize> = HashMap::new();
+    for (index, statement) in policy.statements().iter().enumerate() {
+        let at = Some((index, statement));
+        for (element, present) in [
+            ("Resource", statement.resource.is_some()),
+            ("NotResource", statement.not_resource.is_some()),
+            ("NotPrincipal", statement.not_principal.is_some()),
+        ] {
+            if present {
+                push(
+                    Rule::ProhibitedElement,
+                    at,
+                    format!(
+                        "{element} is not allowed in a trust policy (IAM: MalformedPolicyDocument: Has prohibited field {element}); remove it"
+                    ),
+                );
+            }
+        }
+        if let Effect::Other(effect) = &statement.effect {
+            push(
+                Rule::ProhibitedElement,
+                at,
+                format!("the Effect `{effect}` is not \"Allow\" or \"Deny\" (case-sensitive)"),
+            );
+        }
+        if let Some(sid) = statement.sid.as_deref() {
+            if !sid.chars().all(|c| c.is_ascii_alphanumeric()) {
+                push(
+                    Rule::ProhibitedElement,
+                    at,
+                    format!("the Sid `{sid}` has characters other than letters and digits, which IAM rejects"),
+                );
+            } else if let Some(first) = sids.insert(sid, index).filter(|_| !sid.is_empty()) {
+                push(
+                    Rule::ProhibitedElement,
+                    at,
+                    format!("the Sid `{sid}` is also statement {first}'s; IAM requires unique Sids"),
+                );
+            }
+        }
+
+        let conditions = conditions(statement);
+        for condition in &conditions {
+            if condition.base == "StringEquals" || condition.base == "StringEqualsIgnoreCase" {
+                for value in condition.values.iter().filter(|v| has_wildcard(v)) {
+                    let value = value.as_ref();
+                    let hint = if condition.key.to_ascii_lowercase().ends_with(":sub") {
+                        "use StringLike for wildcard subjects (all of the statement's subjects, since two operators are ANDed)"
+                    } else {
+                        "use StringLike for a pattern"
+                    };
+                    push(
+                        Rule::WildcardInStringEquals,
+                        at,
+                        format!(
+                            "`{value}` under {} `{}` is compared literally, so no request matches it; {hint}",
+                            condition.operator, condition.key
+                        ),
+                    );
+                }
+            }
+        }
+
+        let federated = oidc_providers(statement);
+        let web_identity = statement.effect == Effect::Allow && covers_web_identity(statement) && !federated.is_empty();
+        if !web_identity {
+            continue;
+        }
+        let names: Vec<&str> = federated.iter().map(|(arn, _)| *arn).collect();
+        let providers: Vec<OidcProvider> = federated.iter().map(|(_, p)| p.clone()).collect();
+        let positive =
+            |claim: &str| conditions.iter().filter(move |c| c.positive && c.claim == Some(claim)).collect::<Vec<_>>();
+        let subs = positive("sub");
+        if subs.is_empty() {
+            push(
+                Rule::FederatedWithoutSub,
+                at,
+                format!(
+                    "it allows sts:AssumeRoleWithWebIdentity from {} without a :sub condition, so any service account of the cluster can assume the role; add StringEquals `{}` = system:serviceaccount:<namespace>:<name>",
+                    names.join(", "),
+                    providers.first().map(|p| p.condition_key("sub")).unwrap_or_default()
+                ),
+            );
+        }
+        let equals = subs.iter().any(|c| c.base == "StringEquals");
+        let like = subs.iter().any(|c| c.base == "StringLike");
+        if equals && like {
+            push(
+                Rule::SplitSubjectOperators,
+                at,
+                "its :sub is under both StringEquals and StringLike; operators are ANDed, so a token must match both lists and none does; put every subject under StringLike".to_owned(),
+            );
+        }
+        for condition in &conditions {
+            let (Some(claim), Some(prefix)) = (condition.claim, condition.prefix) else { continue };
+            if providers.iter().any(|p| p.issuer() == prefix) {
+                continue;
+            }
+            let Some(first) = providers.first() else { continue };
+            let (provider, reason) = mismatch_reason(prefix, first, &providers);
+            push(
+                Rule::ConditionKeyProviderMismatch,
+                at,
+                format!(
+                    "the key `{}` does not match the statement's provider ({}): {reason}; STS sets `{}`, so this condition {}",
+                    condition.key,
+                    provider.arn(),
+                    provider.condition_key(claim),
+                    if condition.positive { "never holds" } else { "always holds" }
+                ),
+            );
+        }
+
+        let kubernetes = providers.iter().any(looks_like_kubernetes)
+            || subs.iter().any(|c| c.values.iter().any(|v| v.starts_with("system:")));
+        for condition in &subs {
+            for value in &condition.values {
+                let value = value.as_ref();
+                let literal = condition.base != "StringLike";
+                match parse_subject(value) {
+                    Subject::Every => {
+                        if !literal {
+                            push(
+                                Rule::BroadSubject,
+                                at,
+                                format!(
+                                    "`{value}` trusts every service account of every namespace; name the service accounts"
+                                ),
+                            );
+                        }
+                    }
+                    Subject::Account(namespace, name) => {
+                        if !literal && (is_only_wildcard_part(namespace) || is_only_wildcard_part(name)) {
+                            let scope = if is_only_wildcard_part(namespace) {
+                                "of every namespace".to_owned()
+                            } else {
+                                format!("of the namespace `{namespace}`")
+                            };
+                            push(
+                                Rule::BroadSubject,
+                                at,
+                                format!("`{value}` trusts every service account {scope}; name the service accounts"),
+                            );
+                        }
+                    }
+                    Subject::Invalid(rule) if kubernetes => push(
+                        Rule::InvalidSubject,
+                        at,
+                        format!("`{value}` is not a Kubernetes service account subject: {rule}; no token carries it"),
+                    ),
+                    Subject::Invalid(_) => {}
+                }
+            }
+        }
+        let values = statement_subject_values(statement, &subs);
+        for provider in &names {
+            let seen = seen_subjects.entry(provider).or_default();
+            for value in &values {
+                if let Some(first) = seen.get(value) {
+                    let place =
+                        if *first == index { "in this statement".to_owned() } else { format!("in statement {first}") };
+                    push(
+                        Rule::DuplicateSubject,
+                        at,
+                        format!(
+                            "`{value}` is already trusted through {provider} {place}; remove the copy (it costs quota)"
+                        ),
+                    );
+                } else {
+                    seen.insert(value, index);
+                }
+            }
+        }
+        let auds = positive("aud");
+        for value in auds.iter().flat_map(|c| c.values.iter()) {
+            if let Some(meant) = audience_typo(value) {
+                let value = value.as_ref();
+                push(
+                    Rule::AudienceTypo,
+                    at,
+                    format!(
+                        "the audience `{value}` looks like `{meant}`; tokens carry exactly `{EKS_AUDIENCE}` (EKS) or `{KOPS_AUDIENCE}` (kops), so this condition never holds"
+                    ),
+                );
+            }
+        }
+        if auds.is_empty() {
+            push(
+                Rule::MissingAudience,
+                at,
+                "no :aud condition: STS still checks the token's audience against the provider's client IDs; pin it (sts.amazonaws.com on EKS, amazonaws.com on kops) when the provider has several".to_owned(),
+            );
+        }
+    }
+    findings.sort_by_key(|f| (f.statement.map_or(0, |i| i + 1), f.rule));
+    findings
+}
+
+/// One condition key of a statement, with what its operator means.
+struct KeyCondition<'s> {
+    operator: &'s str,
+    /// The operator without `ForAnyValue:`/`ForAllValues:` and `IfExists`.
+    base: &'s str,
+    /// Whether it requires a match (not a negation, not `Null`).
+    positive: bool,
+    key: &'s str,
+    /// For `<prefix>:<claim>` keys of an OIDC claim: the claim and the prefix.
+    claim: Option<&'static str>,
+    prefix: Option<&'s str>,
+    values: Vec<Cow<'s, str>>,
+}
+
+fn conditions(statement: &Statement) -> Vec<KeyCondition<'_>> {
+    let mut out = Vec::new();
+    for (operator, keys) in statement.condition.iter().flat_map(|c| c.iter()) {
+        let unqualified = operator
+            .strip_prefix("ForAnyValue:")
+            .or_else(|| operator.strip_prefix("ForAllValues:"))
+            .unwrap_or(operator);
+        let base = unqualified.strip_suffix("IfExists").unwrap_or(unqualified);
+        let positive = !base.contains("Not") && base != "Null";
+        for (key, values) in keys.iter() {
+            let split = key.rsplit_once(':').and_then(|(prefix, claim)| {
+                let claim = CLAIMS.iter().find(|c| c.eq_ignore_ascii_case(claim))?;
+                // `aws:` and service keys (`sts:ExternalId`) are not claims of a provider.
+                (prefix.contains('.') || prefix.contains('/')).then_some((prefix, *claim))
+            });
+            out.push(KeyCondition {
+                operator,
+                base,
+                positive,
+                key,
+                claim: split.map(|(_, claim)| claim),
+                prefix: split.map(|(prefix, _)| prefix),
+                values: values
+                    .iter()
+                    .map(|v| match v {
+                        ConditionValue::String(s) => Cow::Borrowed(s.as_str()),
+                        other => Cow::Owned(other.to_iam_string()),
+                    })
+                    .collect(),
+            });
+        }
+    }
+    out
+}
+
+/// The `:sub` values of the conditions `subs`, borrowed from the statement (a number or a
+/// boolean is never a subject).
+fn statement_subject_values<'s>(statement: &'s Statement, subs: &[&KeyCondition<'s>]) -> Vec<&'s str> {
+    let mut out = Vec::new();
+    for condition in subs {
+        let values = statement
+            .condition
+            .as_ref()
+            .and_then(|c| c.get(condition.operator))
+            .and_then(|keys| keys.get(condition.key));
+        out.extend(values.into_iter().flat_map(|v| v.iter()).filter_map(|v| match v {
+            ConditionValue::String(s) => Some(s.as_str()),
+            _ => None,
+        }));
+    }
+    out
+}
+
+/// The OIDC providers of a statement's `Federated` principal, with their ARN as written.
+fn oidc_providers(statement: &Statement) -> Vec<(&str, OidcProvider)> {
+    match &statement.principal {
+        Some(Principal::Typed(map)) => map
+            .get("Federated")
+            .map(|ids| {
+                ids.iter()
+                    .filter(|id| id.contains(":oidc-provider/"))
+                    .filter_map(|id| OidcProvider::from_arn(id).ok().map(|p| (id.as_str(), p)))
+                    .collect()
+            })
+            .unwrap_or_default(),
+        _ => Vec::new(),
+    }
+}
+
+/// Whether the statement's actions include `sts:AssumeRoleWithWebIdentity`.
+fn covers_web_identity(statement: &Statement) -> bool {
+    let action = ASSUME_ROLE_WITH_WEB_IDENTITY.to_ascii_lowercase();
+    let matches = |pattern: &String| glob_match(&pattern.to_ascii_lowercase(), &action);
+    match (&statement.action, &statement.not_action) {
+        (Some(actions), _) => actions.iter().any(matches),
+        (None, Some(not_actions)) => !not_actions.iter().any(matches),
+        (None, None) => false,
+    }
+}
+
+/// IAM's wildcard match: `*` any run of characters, `?` one character.
+pub(crate) fn glob_match(pattern: &str, text: &str) -> bool {
+    let pattern: Vec<char> = pattern.chars().collect();
+    let text: Vec<char> = text.chars().collect();
+    let (mut p, mut t) = (0, 0);
+    let mut star: Option<(usize, usize)> = None;
+    while t < text.len() {
+        match pattern.get(p) {
+            Some('*') => {
+                star = Some((p, t));
+                p += 1;
+            }
+            Some(c) if *c == '?' || Some(c) == text.get(t) => {
+                p += 1;
+                t += 1;
+            }
+            _ => match star {
+                Some((star_p, star_t)) => {
+                    p = star_p + 1;
+                    t = star_t + 1;
+                    star = Some((star_p, star_t + 1));
+                }
+                None => return false,
+            },
+        }
+    }
+    pattern.get(p..).is_some_and(|rest| rest.iter().all(|c| *c == '*'))
+}
+
+/// A `*` or `?` other than the policy variables `${*}` and `${?}`, which stand for the
+/// characters themselves.
+fn has_wildcard(value: &str) -> bool {
+    value.contains(['*', '?']) && value.replace("${*}", "").replace("${?}", "").contains(['*', '?'])
+}
+
+/// Which provider a wrong key prefix was meant for, and what is wrong with it.
+fn mismatch_reason<'p>(
+    prefix: &str,
+    first: &'p OidcProvider,
+    providers: &'p [OidcProvider],
+) -> (&'p OidcProvider, String) {
+    for provider in providers {
+        let issuer = provider.issuer();
+        let stripped = prefix.strip_prefix("https://").or_else(|| prefix.strip_prefix("http://"));
+        if let Some(rest) = stripped {
+            if rest == issuer {
+                return (provider, format!("a condition key has no scheme; write `{issuer}`, without https://"));
+            }
+        }
+        if prefix == provider.arn() || prefix.starts_with("arn:") && prefix.ends_with(issuer) {
+            return (
+                provider,
+                format!("the key starts with the provider's ARN; it starts with the issuer `{issuer}` alone"),
+            );
+        }
+        if prefix.eq_ignore_ascii_case(issuer) {
+            return (provider, format!("the case differs from the issuer `{issuer}`, which STS copies exactly"));
+        }
+        if prefix.trim_end_matches('/') == issuer.trim_end_matches('/') {
+            return (
+                provider,
+                format!("a trailing slash differs from the issuer `{issuer}` (the key repeats the issuer exactly)"),
+            );
+        }
+        if let (Some(key_id), Some(eks)) = (eks_id(prefix), provider.eks_issuer()) {
+            if key_id != eks.id {
+                return (
+                    provider,
+                    format!("`{key_id}` is another cluster's ID; this provider's cluster is `{}`", eks.id),
+                );
+            }
+        }
+    }
+    (first, format!("the prefix `{prefix}` is not the issuer `{}`", first.issuer()))
+}
+
+/// The cluster ID of an EKS issuer text (`oidc.eks.<region>.<suffix>/id/<ID>`).
+fn eks_id(prefix: &str) -> Option<&str> {
+    let rest = prefix.strip_prefix("https://").unwrap_or(prefix);
+    if !rest.starts_with("oidc.eks.") {
+        return None;
+    }
+    rest.split_once("/id/").map(|(_, id)| id.trim_end_matches('/'))
+}
+
+/// Kubernetes issuers: EKS, and the S3 buckets kops and self-hosted clusters publish to.
+fn looks_like_kubernetes(provider: &OidcProvider) -> bool {
+    let host = provider.issuer().split('/').next().unwrap_or_default();
+    provider.is_eks() || host.contains(".s3.") || host.contains(".s3-") || host.starts_with("s3.")
+}
+
+enum Subject<'v> {
+    Every,
+    /// A legal subject's namespace and name.
+    Account(&'v str, &'v str),
+    Invalid(String),
+}
+
+fn parse_subject(value: &str) -> Subject<'_> {
+    if value == "*" {
+        return Subject::Every;
+    }
+    let Some(rest) = value.strip_prefix(SUBJECT_PREFIX) else {
+        let rule = if value.starts_with("system:serviceaccounts:") {
+            "`system:serviceaccounts:` (plural) is a group, not a subject; the subject is system:serviceaccount:<namespace>:<name>".to_owned()
+        } else {
+            "it lacks the prefix system:serviceaccount: (the subject is system:serviceaccount:<namespace>:<name>)"
+                .to_owned()
+        };
+        return Subject::Invalid(rule);
+    };
+    if rest.chars().all(|c| c == '*') && !rest.is_empty() {
+        return Subject::Every;
+    }
+    match check_subject(rest) {
+        Ok((namespace, name)) => Subject::Account(namespace, name),
+        Err(rule) => Subject::Invalid(rule),
+    }
+}
+
+/// The audience `value` was probably meant to be, when it is a near miss of one.
+fn audience_typo(value: &str) -> Option<&'static str> {
+    if value == EKS_AUDIENCE || value == KOPS_AUDIENCE {
+        return None;
+    }
+    let normal = value.trim().trim_start_matches("https://").trim_end_matches('/').to_ascii_lowercase();
+    // Up to 3 edits from the longer audience (`sts.amazon.com`), 2 from the shorter.
+    [(EKS_AUDIENCE, 3), (KOPS_AUDIENCE, 2)]
+        .into_iter()
+        .map(|(audience, most)| (audience, edit_distance(&normal, audience), most))
+        .filter(|(_, distance, most)| distance <= most)
+        .map(|(audience, distance, _)| (audience, distance))
+        .min_by_key(|(_, distance)| *distance)
+        .map(|(audience, _)| audience)
+}
+
+/// Levenshtein distance, by characters.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut current = Vec::with_capacity(b.len() + 1);
+        current.push(i + 1);
+        for (j, cb) in b.iter().enumerate() {
+            let substitute = previous.get(j).copied().unwrap_or(0) + usize::from(ca != *cb);
+            let delete = previous.get(j + 1).copied().unwrap_or(0) + 1;
+            let insert = current.get(j).copied().unwrap_or(0) + 1;
+            current.push(substitute.min(delete).min(insert));
+        }
+        previous = current;
+    }
+    previous.last().copied().unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn globs() {
+        for (pattern, text, expected) in [
+            ("sts:*", "sts:assumerolewithwebidentity", true),
+            ("*", "x", true),
+            ("sts:assumerole", "sts:assumerolewithwebidentity", false),
+            ("sts:assumerolewith*", "sts:assumerolewithwebidentity", true),
+            ("sts:assumerole?ithwebidentity", "sts:assumerolewithwebidentity", true),
+            ("a?c", "ac", false),
+            ("*a*b", "xaxxb", true),
+            ("*a*b", "xaxxbc", false),
+            ("", "", true),
+        ] {
+            assert_eq!(glob_match(pattern, text), expected, "{pattern} {text}");
+        }
+    }
+
+    #[test]
+    fn audiences() {
+        for (value, expected) in [
+            ("sts.amazonaws.com", None),
+            ("amazonaws.com", None),
+            ("sts.amazonaws.con", Some(EKS_AUDIENCE)),
+            ("sts.amazon.com", Some(EKS_AUDIENCE)),
+            ("https://sts.amazonaws.com", Some(EKS_AUDIENCE)),
+            ("STS.amazonaws.com", Some(EKS_AUDIENCE)),
+            ("amazonaws.com/", Some(KOPS_AUDIENCE)),
+            ("amazonaw.com", Some(KOPS_AUDIENCE)),
+            ("my-app", None),
+            ("api://AzureADTokenExchange", None),
+        ] {
+            assert_eq!(audience_typo(value), expected, "{value}");
+        }
+    }
+}
