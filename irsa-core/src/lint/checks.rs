@@ -544,3 +544,45 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+mod mismatch_tests {
+    use super::super::{LintOptions, Rule, lint};
+    use crate::policy::PolicyDocument;
+
+    const EKS: &str = "arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/ABC";
+    const SLASH: &str = "arn:aws:iam::123456789012:oidc-provider/auth.example.com/tenants/blue/";
+
+    /// The mismatch message for a `:sub` key of `provider`'s statement, or `None`.
+    fn check(provider: &str, key: &str, expected: Option<&str>) {
+        let json = format!(
+            r#"{{"Version": "2012-10-17", "Statement": {{"Effect": "Allow", "Principal": {{"Federated": "{provider}"}},
+            "Action": "sts:AssumeRoleWithWebIdentity", "Condition": {{"StringEquals": {{"{key}": "system:serviceaccount:default:app"}}}}}}}}"#
+        );
+        let findings = lint(&PolicyDocument::from_json(&json).unwrap(), &LintOptions::default());
+        let mismatch = findings.iter().find(|f| f.rule == Rule::ConditionKeyProviderMismatch);
+        match (mismatch, expected) {
+            (None, None) => {}
+            (Some(finding), Some(reason)) => assert!(finding.message.contains(reason), "{key}: {}", finding.message),
+            (got, want) => panic!("{key}: got {got:?}, want {want:?}"),
+        }
+        // Whatever the prefix, a `:sub` key is a :sub condition.
+        let has_sub = findings.iter().all(|f| f.rule != Rule::FederatedWithoutSub);
+        assert_eq!(has_sub, key.ends_with(":sub"), "{key}");
+    }
+
+    #[test]
+    fn each_kind_of_wrong_key_is_named() {
+        check(EKS, "oidc.eks.eu-west-1.amazonaws.com/id/ABC:sub", None);
+        check(EKS, "https://oidc.eks.eu-west-1.amazonaws.com/id/ABC:sub", Some("without https://"));
+        check(EKS, &format!("{EKS}:sub"), Some("starts with the provider's ARN"));
+        check(EKS, "oidc.eks.eu-west-1.amazonaws.com/id/DEF:sub", Some("`DEF` is another cluster's ID"));
+        check(EKS, "OIDC.eks.eu-west-1.amazonaws.com/id/ABC:sub", Some("the case differs"));
+        check(EKS, "oidc.eks.eu-west-1.amazonaws.com/id/ABC/:sub", Some("a trailing slash differs"));
+        check(SLASH, "auth.example.com/tenants/blue/:sub", None);
+        check(SLASH, "auth.example.com/tenants/blue:sub", Some("a trailing slash differs"));
+        check(EKS, "auth.example.com:sub", Some("is not the issuer"));
+        // Keys of AWS and of services are not claims of a provider.
+        check(EKS, "aws:PrincipalTag/sub", None);
+    }
+}

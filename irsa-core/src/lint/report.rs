@@ -320,3 +320,33 @@ pub fn to_sarif(files: &[FileFindings<'_>], irsa_version: &str) -> String {
     #[allow(clippy::expect_used)]
     serde_json::to_string_pretty(&log).expect("a SARIF log always serializes")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn colour_is_added_only_when_asked() {
+        let finding = Finding {
+            rule: Rule::SplitSubjectOperators,
+            statement: Some(0),
+            sid: None,
+            location: None,
+            message: "m".into(),
+        };
+        let files = [FileFindings { file: "f.json", policy: Some("doc"), findings: std::slice::from_ref(&finding) }];
+        let plain = to_text(&files, false);
+        assert_eq!(
+            plain,
+            "f.json (data.aws_iam_policy_document.doc)\n  -  error  split-subject-operators  statement 0: m\n\n1 finding in 1 policy: 1 error, 0 warnings, 0 infos\n"
+        );
+        let coloured = to_text(&files, true);
+        assert!(coloured.contains("\x1b[1;31merror\x1b[0m") && coloured.contains("\x1b[1mf.json"), "{coloured:?}");
+        assert!(!plain.contains('\x1b'));
+        // SARIF: no location known means line 1 of the file.
+        let sarif: serde_json::Value = serde_json::from_str(&to_sarif(&files, "9.9.9")).unwrap();
+        assert_eq!(sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"]["startLine"], 1);
+        assert_eq!(sarif["runs"][0]["tool"]["driver"]["rules"].as_array().unwrap().len(), Rule::ALL.len());
+        assert_eq!(artifact_uri("./dir with space/ü.json"), "dir%20with%20space/%C3%BC.json");
+    }
+}
