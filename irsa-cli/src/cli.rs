@@ -51,6 +51,13 @@ pub(crate) enum Command {
     /// blocks.
     #[command(after_help = LINT_EXAMPLES)]
     Lint(LintArgs),
+    /// Would STS allow AssumeRoleWithWebIdentity for this token? And why
+    ///
+    /// Evaluates the trust policy for the token's claims by IAM's rules, statement by statement
+    /// and condition by condition. Exit 0 allow, 1 deny, 2 bad input. The token's signature is
+    /// not verified: irsa reads its claims.
+    #[command(after_help = SIMULATE_EXAMPLES)]
+    Simulate(Box<SimulateArgs>),
     /// Print a Kubernetes ServiceAccount manifest annotated for IRSA
     ServiceAccount(ServiceAccountArgs),
     /// Print shell completions
@@ -145,6 +152,77 @@ pub(crate) enum DenyLevel {
     Warnings,
 }
 
+const SIMULATE_EXAMPLES: &str = "\
+Examples:
+  # From inside the pod that gets AccessDenied:
+  #   cat /var/run/secrets/eks.amazonaws.com/serviceaccount/token
+  irsa simulate --policy trust.json --token-file token.jwt
+  aws iam get-role --role-name app > role.json
+  irsa simulate --policy role.json --sub system:serviceaccount:default:app --aud sts.amazonaws.com
+  irsa simulate --policy role.json --cases who-may-assume.jsonl   # CI: exit 1 when a case fails";
+
+#[derive(Debug, Args)]
+pub(crate) struct SimulateArgs {
+    /// The trust policy: JSON, get-role output, or Terraform (aws_iam_policy_document)
+    #[arg(long, value_name = "FILE")]
+    pub(crate) policy: PathBuf,
+
+    /// With a Terraform file of several documents: the one to use
+    #[arg(long, value_name = "NAME")]
+    pub(crate) name: Option<String>,
+
+    /// The service-account token (a JWT), inline
+    #[arg(long, value_name = "JWT", conflicts_with_all = ["token_file", "sub", "cases"])]
+    pub(crate) token: Option<String>,
+
+    /// The token, from a file (- for standard input)
+    #[arg(long, value_name = "PATH", conflicts_with_all = ["sub", "cases"])]
+    pub(crate) token_file: Option<PathBuf>,
+
+    /// The token's sub claim, instead of a token
+    #[arg(long, value_name = "SUB", conflicts_with = "cases")]
+    pub(crate) sub: Option<String>,
+
+    /// The token's aud claim; repeatable (with --sub)
+    #[arg(long = "aud", value_name = "AUD", requires = "sub")]
+    pub(crate) aud: Vec<String>,
+
+    /// The token's iss claim (with --sub): picks the provider, and is checked against it
+    #[arg(long, value_name = "URL", requires = "sub")]
+    pub(crate) iss: Option<String>,
+
+    /// The IAM OIDC provider the token is presented through [default: the policy's provider
+    /// whose issuer is the token's iss; without iss, the policy's only OIDC provider]
+    #[arg(long, value_name = "ARN")]
+    pub(crate) provider: Option<String>,
+
+    /// A client ID (audience) of the provider, to check the token's aud as STS does; repeatable
+    #[arg(long = "client-id", value_name = "ID")]
+    pub(crate) client_ids: Vec<String>,
+
+    /// The time to check the token's expiry against, in seconds since 1970 [default: now]
+    #[arg(long, value_name = "SECONDS")]
+    pub(crate) now: Option<i64>,
+
+    /// JSON lines of cases: {"sub": ..., "aud": ..., "iss": ..., "provider": ..., "expect":
+    /// "allow"|"deny", "name": ...}; prints a table, exit 1 when any expectation fails
+    #[arg(long, value_name = "FILE")]
+    pub(crate) cases: Option<PathBuf>,
+
+    /// Output format
+    #[arg(long, value_enum, default_value_t = SimulateFormat::Text)]
+    pub(crate) format: SimulateFormat,
+}
+
+/// The output formats of `simulate`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum SimulateFormat {
+    /// For people: the decision, then every statement and condition
+    Text,
+    /// {"decision": "allow"|"deny", "statements": [...], ...}
+    Json,
+}
+
 /// The input of `convert` and `migrate`.
 #[derive(Debug, Args)]
 pub(crate) struct PolicyInput {
@@ -230,6 +308,11 @@ pub(crate) struct GenerateArgs {
     /// Accept subjects that trust a whole namespace or every namespace (`ns:*`, `*:name`, `*`)
     #[arg(long)]
     pub(crate) allow_broad_subjects: bool,
+
+    /// Also write cases/ROLE.jsonl: the requests each role must allow and near misses it
+    /// must deny, for `irsa simulate --cases` in CI
+    #[arg(long)]
+    pub(crate) emit_cases: bool,
 }
 
 /// The layouts of `irsa generate`.

@@ -48,6 +48,10 @@ pub enum ErrorKind {
     Conversion,
     /// An edit of an existing trust policy (`irsa migrate`).
     Migration,
+    /// A service-account token (a JWT).
+    Token,
+    /// A simulated request (`irsa simulate`): claims, provider, cases.
+    Simulation,
 }
 
 impl ErrorKind {
@@ -78,6 +82,8 @@ impl ErrorKind {
             ErrorKind::PolicyHcl => "policy document",
             ErrorKind::Conversion => "conversion",
             ErrorKind::Migration => "migration",
+            ErrorKind::Token => "token",
+            ErrorKind::Simulation => "simulation",
         }
     }
 }

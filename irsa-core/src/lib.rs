@@ -15,6 +15,7 @@ mod provider;
 pub mod read;
 mod role;
 mod serde_impls;
+pub mod simulate;
 pub mod spec;
 mod subject;
 mod trust;

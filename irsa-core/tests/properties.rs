@@ -205,7 +205,59 @@ fn meaning(policy: &PolicyDocument) -> Meaning {
     (version, policy.id.clone().filter(|id| !id.is_empty()), statements)
 }
 
+/// Whether `trust` allows `sub` with `aud` through `provider`, by the simulator.
+fn allows(policy: &PolicyDocument, provider: &irsa_core::OidcProvider, sub: &str, aud: &[String]) -> bool {
+    let request = irsa_core::simulate::Request {
+        provider: provider.clone(),
+        claims: irsa_core::simulate::Claims { sub: Some(sub.to_owned()), aud: aud.to_vec(), ..Default::default() },
+        client_ids: Vec::new(),
+        now: None,
+        from_token: false,
+    };
+    irsa_core::simulate::simulate(policy, &request).decision == irsa_core::simulate::Decision::Allow
+}
+
 proptest! {
+    /// Any trust policy irsa builds lets in exactly what it was asked to: each subject (made
+    /// concrete) through each provider, with the audience it requires; and not a near miss of
+    /// it (another namespace, a character changed), nor another provider. And lint finds no
+    /// error in it.
+    #[test]
+    fn the_simulator_allows_exactly_the_subjects_of_any_built_policy(trust in trust()) {
+        let Ok(policy) = trust.build() else { return Ok(()) };
+        let errors = irsa_core::lint::lint(&policy, &irsa_core::lint::LintOptions { quota: 1 << 20 })
+            .into_iter()
+            .filter(|f| f.severity() == irsa_core::lint::Severity::Error)
+            .count();
+        prop_assert_eq!(errors, 0, "{}", policy.to_json_pretty());
+        let patterns: Vec<String> = trust.service_accounts().iter().map(|sa| sa.subject()).collect();
+        let matched_by_any = |sub: &str| patterns.iter().any(|p| glob(p, sub));
+        let other: irsa_core::OidcProvider = "arn:aws:iam::123456789012:oidc-provider/untrusted.example.com".parse().unwrap();
+        for (provider, audience) in trust.providers() {
+            let mut aud = audience.values_for(provider);
+            if aud.is_empty() {
+                aud.push("anything".to_owned());
+            }
+            for sa in trust.service_accounts() {
+                let fill = |s: &str| s.replace(['*', '?'], "x");
+                let sub = format!("system:serviceaccount:{}:{}", fill(sa.namespace()), fill(sa.name()));
+                prop_assert!(allows(&policy, provider, &sub, &aud), "{} must allow {}\n{}", provider.arn(), sub, policy.to_json_pretty());
+                prop_assert!(!allows(&policy, &other, &sub, &aud), "another provider must not be allowed {}", sub);
+                let other_namespace = format!("system:serviceaccount:{}q:{}", fill(sa.namespace()), fill(sa.name()));
+                if !matched_by_any(&other_namespace) {
+                    prop_assert!(!allows(&policy, provider, &other_namespace, &aud), "{}\n{}", other_namespace, policy.to_json_pretty());
+                }
+                let changed = format!("system:serviceaccount:{}:Q{}", fill(sa.namespace()), fill(sa.name()));
+                if !matched_by_any(&changed) {
+                    prop_assert!(!allows(&policy, provider, &changed, &aud), "{}", changed);
+                }
+                if audience.values_for(provider).len() == 1 {
+                    prop_assert!(!allows(&policy, provider, &sub, &["wrong-audience".to_owned()]), "aud is checked");
+                }
+            }
+        }
+    }
+
     /// JSON -> Terraform -> the provider's rendering keeps the IAM meaning of any policy the
     /// provider can express: no text is lost or turned into syntax on the way through
     /// `policy_to_terraform` (irsa's writer) and `read_policy_document` (hcl-edit's parser and
@@ -281,4 +333,20 @@ proptest! {
         let once = align(&text);
         prop_assert_eq!(align(&once), once);
     }
+}
+
+/// IAM's StringLike: `*` any run of characters, `?` one (a reference written apart from irsa's).
+fn glob(pattern: &str, text: &str) -> bool {
+    fn go(p: &[char], t: &[char]) -> bool {
+        match (p.first(), t.first()) {
+            (None, None) => true,
+            (Some('*'), _) => go(&p[1..], t) || (!t.is_empty() && go(p, &t[1..])),
+            (Some('?'), Some(_)) => go(&p[1..], &t[1..]),
+            (Some(a), Some(b)) if a == b => go(&p[1..], &t[1..]),
+            _ => false,
+        }
+    }
+    let p: Vec<char> = pattern.chars().collect();
+    let t: Vec<char> = text.chars().collect();
+    go(&p, &t)
 }

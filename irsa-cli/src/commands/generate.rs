@@ -56,7 +56,11 @@ pub(crate) fn run(args: &GenerateArgs) -> Result<Outcome, Failure> {
         }
     }
     drop(text);
-    let generator = Generator::new(&spec, &options, layout(args.layout), &file_name).map_err(in_spec)?;
+    let mut generator = Generator::new(&spec, &options, layout(args.layout), &file_name).map_err(in_spec)?;
+    if args.emit_cases {
+        generator =
+            generator.with_cases().map_err(|error| Failure::Input { flag: Some("--emit-cases"), error, hint: None })?;
+    }
 
     // Before anything is written: every path is irsa's to write, every stale file irsa's to remove.
     let mut tree = Tree::open(&args.out)?;

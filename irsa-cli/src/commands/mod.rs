@@ -6,6 +6,7 @@ pub(crate) mod lint;
 pub(crate) mod migrate;
 pub(crate) mod policy;
 pub(crate) mod service_account;
+pub(crate) mod simulate;
 mod trust;
 
 use clap::CommandFactory;

@@ -508,3 +508,36 @@ fn spec_files_by_extension_and_from_stdin() {
     assert!(child.wait_with_output().unwrap().status.success());
     assert!(dir.path("stdin-out/app.json").exists());
 }
+
+/// `--emit-cases` writes, per role, the requests it must allow and the near misses it must
+/// deny; `irsa simulate --cases` agrees with every one of them on the JSON layout's policies.
+#[test]
+fn emitted_cases_pass_against_the_generated_policies() {
+    let dir = TempDir::new("emit-cases");
+    let out = dir.arg("out");
+    let run = generate(&[&example("kops-migration.yaml"), "--out", &out, "--layout", "json", "--emit-cases"]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let files = files(&dir.path("out"));
+    let mut checked = 0;
+    for (path, text) in files.iter().filter(|(p, _)| p.starts_with("cases/")) {
+        assert!(text.starts_with(irsa_core::generate::MARKER_PREFIX), "{path}");
+        let role = path.trim_start_matches("cases/").trim_end_matches(".jsonl");
+        let policy = dir.path("out").join(format!("{role}.json"));
+        let cases = dir.path("out").join(path);
+        let run = crate::support::irsa(&[
+            "simulate",
+            "--policy",
+            policy.to_str().unwrap(),
+            "--cases",
+            cases.to_str().unwrap(),
+        ]);
+        assert_eq!(run.code, Some(0), "{role}: {}{}", run.stdout, run.stderr);
+        assert!(run.stdout.contains(" 0 failed") && text.contains("\"expect\":\"deny\""), "{role}: {}", run.stdout);
+        checked += 1;
+    }
+    assert_eq!(checked, 4);
+    // Not with kops, which writes its own trust.
+    let run = generate(&[&example("kops-managed.yaml"), "--out", &dir.arg("kops"), "--layout", "kops", "--emit-cases"]);
+    assert_eq!(run.code, Some(2));
+    assert!(run.stderr.contains("--emit-cases: ") && run.stderr.contains("kops writes them"), "{}", run.stderr);
+}

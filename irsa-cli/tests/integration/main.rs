@@ -10,4 +10,5 @@ mod migrate;
 mod policy;
 mod readme;
 mod service_account;
+mod simulate;
 mod support;

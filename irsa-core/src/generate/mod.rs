@@ -5,6 +5,7 @@
 //! role ARNs, one role per ServiceAccount, what kops accepts); after it, rendering cannot fail
 //! on the spec's account.
 
+mod cases;
 mod kops;
 mod module;
 
@@ -87,6 +88,7 @@ enum Job {
     Json(u32),
     Manifest(u32, u32),
     Kops,
+    Cases(u32),
 }
 
 /// The files of one layout of a checked spec.
@@ -133,6 +135,38 @@ impl<'a> Generator<'a> {
     /// Every file, in a fixed order; each is made when it is written.
     pub fn files(&self) -> impl Iterator<Item = GeneratedFile<'_>> + '_ {
         self.jobs.iter().map(move |job| GeneratedFile { generator: self, job: *job })
+    }
+
+    /// Adds, per role with service accounts, `cases/<role>.jsonl`: the requests its trust policy
+    /// must allow (each subject through each provider) and near misses it must deny (another
+    /// namespace, a character changed, an untrusted provider), for `irsa simulate --cases`.
+    /// Not for the kops layout, where kops writes the trust policies.
+    ///
+    /// ```
+    /// # use irsa_core::generate::{Generator, Layout};
+    /// # use irsa_core::spec::{Spec, SpecFormat, SpecOptions};
+    /// # let yaml = "providers:\n  eks:\n    issuer: https://oidc.eks.eu-west-1.amazonaws.com/id/ABC\n    account: \"123456789012\"\nroles:\n  - name: app\n    service_accounts: [default:app]\n";
+    /// # let options = SpecOptions::default();
+    /// # let spec = Spec::parse(yaml, SpecFormat::Yaml, &options).unwrap();
+    /// let generator = Generator::new(&spec, &options, Layout::Json, "roles.yaml").unwrap().with_cases().unwrap();
+    /// let cases = generator.file(1).unwrap();
+    /// assert_eq!(cases.path(), "cases/app.jsonl");
+    /// assert!(cases.contents().unwrap().contains(r#""sub":"system:serviceaccount:default:app","aud":"sts.amazonaws.com","iss":"https://oidc.eks.eu-west-1.amazonaws.com/id/ABC","expect":"allow"}"#));
+    /// ```
+    pub fn with_cases(mut self) -> Result<Generator<'a>, Error> {
+        if self.layout == Layout::Kops {
+            return Err(Error::new(
+                ErrorKind::Spec,
+                "",
+                "cases test the trust policies irsa writes; with --layout kops, kops writes them",
+            ));
+        }
+        for (index, role) in self.spec.roles.iter().enumerate() {
+            if cases::has_cases(role) {
+                self.jobs.push(Job::Cases(index_u32(index)?));
+            }
+        }
+        Ok(self)
     }
 
     /// How many files [`Generator::files`] yields.
@@ -241,6 +275,9 @@ impl<'a> Generator<'a> {
                 sa.map(|sa| format!("kubernetes/{}/{}.yaml", sa.namespace(), sa.name())).unwrap_or_default()
             }
             Job::Kops => kops::FILE_NAME.to_owned(),
+            Job::Cases(index) => {
+                roles.get(index as usize).map(|r| format!("{}/{}.jsonl", cases::CASES_DIR, r.name)).unwrap_or_default()
+            }
         }
     }
 
@@ -256,6 +293,9 @@ impl<'a> Generator<'a> {
             }
             Job::Manifest(index, sa_index) => put(out, &self.manifest(index as usize, sa_index as usize)?),
             Job::Kops => kops::render(self.spec, &self.marker, out).map_err(|_| write_error()),
+            Job::Cases(index) => {
+                cases::render(self.spec, self.role(index as usize)?, &self.marker, out).map_err(|_| write_error())
+            }
         }
     }
 

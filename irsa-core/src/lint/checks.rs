@@ -163,11 +163,17 @@ pub(super) fn check(policy: &PolicyDocument, options: Option<&LintOptions>) -> V
                 Rule::ConditionKeyProviderMismatch,
                 at,
                 format!(
-                    "the key `{}` does not match the statement's provider ({}): {reason}; STS sets `{}`, so this condition {}",
+                    "the key `{}` does not match the statement's provider ({}): {reason}; STS sets `{}`{}",
                     condition.key,
                     provider.arn(),
                     provider.condition_key(claim),
-                    if condition.positive { "never holds" } else { "always holds" }
+                    if prefix.eq_ignore_ascii_case(provider.issuer()) {
+                        ""
+                    } else if condition.positive {
+                        ", so this condition never holds"
+                    } else {
+                        ", so this condition always holds"
+                    }
                 ),
             );
         }
@@ -387,7 +393,7 @@ fn has_wildcard(value: &str) -> bool {
 }
 
 /// Which provider a wrong key prefix was meant for, and what is wrong with it.
-fn mismatch_reason<'p>(
+pub(crate) fn mismatch_reason<'p>(
     prefix: &str,
     first: &'p OidcProvider,
     providers: &'p [OidcProvider],
@@ -407,7 +413,12 @@ fn mismatch_reason<'p>(
             );
         }
         if prefix.eq_ignore_ascii_case(issuer) {
-            return (provider, format!("the case differs from the issuer `{issuer}`, which STS copies exactly"));
+            return (
+                provider,
+                format!(
+                    "the case differs from the issuer `{issuer}` (IAM documents key names as case-insensitive, but a key that is not the issuer as registered is a mistake that tools and reviewers miss)"
+                ),
+            );
         }
         if prefix.trim_end_matches('/') == issuer.trim_end_matches('/') {
             return (
@@ -488,7 +499,7 @@ fn audience_typo(value: &str) -> Option<&'static str> {
 }
 
 /// Levenshtein distance, by characters.
-fn edit_distance(a: &str, b: &str) -> usize {
+pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut previous: Vec<usize> = (0..=b.len()).collect();
     for (i, ca) in a.chars().enumerate() {

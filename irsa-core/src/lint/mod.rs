@@ -5,7 +5,7 @@
 //! [`Finding`] says which rule, where (statement index, Sid, line and column when the policy
 //! came from text) and what to do about it.
 
-mod checks;
+pub(crate) mod checks;
 mod report;
 
 use std::fmt;
