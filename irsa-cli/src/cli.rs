@@ -58,6 +58,13 @@ pub(crate) enum Command {
     /// not verified: irsa reads its claims.
     #[command(after_help = SIMULATE_EXAMPLES)]
     Simulate(Box<SimulateArgs>),
+    /// Validate a kops discovery store and derive issuer, JWKS URI, provider ARN, cluster spec
+    ///
+    /// The bucket must follow S3's naming rules and have no dots (the wildcard TLS certificate
+    /// of *.s3.REGION.amazonaws.com covers one label). --explain prints the rollout that does
+    /// not lock a running cluster out.
+    #[command(after_help = KOPS_EXAMPLES)]
+    Kops(KopsArgs),
     /// Print a Kubernetes ServiceAccount manifest annotated for IRSA
     ServiceAccount(ServiceAccountArgs),
     /// Print shell completions
@@ -220,6 +227,75 @@ pub(crate) enum SimulateFormat {
     /// For people: the decision, then every statement and condition
     Text,
     /// {"decision": "allow"|"deny", "statements": [...], ...}
+    Json,
+}
+
+const KOPS_EXAMPLES: &str = "\
+Examples:
+  irsa kops --discovery-store s3://hdo-beta-irsa-providers --region eu-west-1 --account 123456789012
+  irsa kops --discovery-store s3://hdo-beta-irsa-providers --region eu-west-1 --format yaml > irsa-spec.yaml
+  irsa kops --discovery-store s3://hdo-beta-irsa-providers --region eu-west-1 --explain --cluster-name beta.hdo.ee";
+
+#[derive(Debug, Args)]
+pub(crate) struct KopsArgs {
+    /// The service-account issuer discovery store, s3://BUCKET[/PATH]
+    #[arg(long, value_name = "URL")]
+    pub(crate) discovery_store: String,
+
+    /// The bucket's region
+    #[arg(long, value_name = "REGION")]
+    pub(crate) region: String,
+
+    /// The 12-digit account of the IAM OIDC provider (to derive its ARN)
+    #[arg(long, value_name = "ID")]
+    pub(crate) account: Option<String>,
+
+    /// The partition [default: the region's]
+    #[arg(long, value_name = "P")]
+    pub(crate) partition: Option<String>,
+
+    /// The issuer on S3's dual-stack (IPv4 and IPv6) endpoint, for IPv6 clusters
+    #[arg(long)]
+    pub(crate) dual_stack: bool,
+
+    /// Whether kops manages cert-manager (the pod identity webhook needs it)
+    #[arg(long, value_enum, default_value_t = CertManagerArg::Managed)]
+    pub(crate) cert_manager: CertManagerArg,
+
+    /// Output format
+    #[arg(long, value_enum, default_value_t = KopsFormat::Text)]
+    pub(crate) format: KopsFormat,
+
+    /// Print the rollout checklist for a running cluster instead
+    #[arg(long)]
+    pub(crate) explain: bool,
+
+    /// The cluster's name, for the checklist's commands
+    #[arg(long, value_name = "NAME", default_value = "CLUSTER")]
+    pub(crate) cluster_name: String,
+
+    /// Write to FILE (atomically) instead of standard output
+    #[arg(long, value_name = "FILE")]
+    pub(crate) out: Option<PathBuf>,
+}
+
+/// Who runs cert-manager.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum CertManagerArg {
+    /// kops installs it (certManager.managed: true)
+    Managed,
+    /// It is installed otherwise (certManager.managed: false)
+    Unmanaged,
+}
+
+/// The output formats of `kops`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum KopsFormat {
+    /// For people: the values, notes and cluster spec
+    Text,
+    /// The cluster spec to merge, with the values as comments
+    Yaml,
+    /// The values, the cluster spec and the notes
     Json,
 }
 

@@ -49,6 +49,7 @@ fn run(cli: Cli) -> Result<Outcome, Failure> {
         Command::Policy(args) => commands::policy::run(&args).map(|()| Outcome::Success),
         Command::Generate(args) => commands::generate::run(&args),
         Command::Lint(args) => commands::lint::run(&args),
+        Command::Kops(args) => commands::kops::run(&args).map(|()| Outcome::Success),
         Command::Simulate(args) => commands::simulate::run(&args),
         Command::Convert(args) => commands::convert::run(&args).map(|()| Outcome::Success),
         Command::Migrate(args) => commands::migrate::run(&args).map(|()| Outcome::Success),

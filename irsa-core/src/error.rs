@@ -52,6 +52,10 @@ pub enum ErrorKind {
     Token,
     /// A simulated request (`irsa simulate`): claims, provider, cases.
     Simulation,
+    /// A kops service-account issuer discovery store (`s3://BUCKET[/PATH]`).
+    DiscoveryStore,
+    /// An AWS region name.
+    Region,
 }
 
 impl ErrorKind {
@@ -84,6 +88,8 @@ impl ErrorKind {
             ErrorKind::Migration => "migration",
             ErrorKind::Token => "token",
             ErrorKind::Simulation => "simulation",
+            ErrorKind::DiscoveryStore => "discovery store",
+            ErrorKind::Region => "region",
         }
     }
 }

@@ -5,6 +5,7 @@ mod audience;
 mod error;
 pub mod generate;
 pub mod hcl;
+pub mod kops;
 pub mod kubernetes;
 pub mod lint;
 pub mod migrate;

@@ -2,6 +2,7 @@
 
 pub(crate) mod convert;
 pub(crate) mod generate;
+pub(crate) mod kops;
 pub(crate) mod lint;
 pub(crate) mod migrate;
 pub(crate) mod policy;

@@ -5,6 +5,7 @@ mod commands;
 mod conformance;
 mod convert;
 mod generate;
+mod kops;
 mod lint;
 mod migrate;
 mod policy;

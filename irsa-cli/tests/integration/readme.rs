@@ -28,14 +28,14 @@ fn shell_words(command: &str) -> Vec<String> {
     command.replace("\\\n", " ").split_whitespace().map(|word| word.trim_matches('\'').to_owned()).collect()
 }
 
-/// Runs the `irsa policy|convert|migrate|lint|simulate` command of a `sh` block from the workspace root (the
+/// Runs the `irsa policy|convert|migrate|lint|simulate|kops` command of a `sh` block from the workspace root (the
 /// README's paths are relative to it) and returns its output and standard error.
 fn run_example(line: &str) -> (String, String) {
     let words = shell_words(line);
     let start = words
         .iter()
-        .position(|w| ["policy", "convert", "migrate", "lint", "simulate"].contains(&w.as_str()))
-        .expect("an irsa policy, convert, migrate, lint or simulate command");
+        .position(|w| ["policy", "convert", "migrate", "lint", "simulate", "kops"].contains(&w.as_str()))
+        .expect("an irsa policy, convert, migrate, lint, simulate or kops command");
     let args: Vec<&str> = words[start..].iter().map(String::as_str).collect();
     let run: crate::support::Run =
         crate::support::irsa_command(&args).current_dir(workspace_root()).output().expect("irsa runs").into();
@@ -52,13 +52,13 @@ fn readme_examples_print_what_the_readme_shows() {
     let mut checked = Vec::new();
     for pair in blocks.windows(2) {
         let [(language, command), (output_language, output)] = pair else { continue };
-        let command_name = ["policy", "convert", "migrate", "lint", "simulate"]
+        let command_name = ["policy", "convert", "migrate", "lint", "simulate", "kops"]
             .into_iter()
             .find(|c| command.starts_with(&format!("irsa {c}")) || command.contains(&format!("-- {c} ")));
         if let (true, Some(name)) = (language == "sh", command_name) {
             if output_language == "json"
                 || output_language == "hcl"
-                || ((name == "lint" || name == "simulate") && output_language == "text")
+                || (["lint", "simulate", "kops"].contains(&name) && output_language == "text")
             {
                 let line = command.lines().take_while(|l| !l.starts_with("make")).collect::<Vec<_>>().join("\n");
                 let (stdout, stderr) = run_example(&line);
@@ -75,8 +75,8 @@ fn readme_examples_print_what_the_readme_shows() {
     }
     assert_eq!(
         checked,
-        ["policy", "policy", "convert", "migrate", "lint", "simulate"],
-        "the quick start, the Terraform example, convert, migrate, lint, simulate"
+        ["policy", "policy", "convert", "migrate", "lint", "simulate", "kops"],
+        "the quick start, the Terraform example, convert, migrate, lint, simulate, kops"
     );
 }
 
