@@ -21,17 +21,19 @@ pub(crate) fn read_text(path: &Path, limit: u64) -> Result<String, Failure> {
         io::stdin().lock().take(limit + 1).read_to_end(&mut bytes)
     } else {
         let file = File::open(path).map_err(fail)?;
-        if file.metadata().map_err(fail)?.is_dir() {
+        let meta = file.metadata().map_err(fail)?;
+        if meta.is_dir() {
             return Err(fail(io::Error::new(io::ErrorKind::InvalidInput, "it is a directory")));
+        }
+        // Refused before a byte is read; `take` still bounds a file that grows, or a pipe.
+        if meta.len() > limit {
+            return Err(fail(too_large(limit)));
         }
         file.take(limit + 1).read_to_end(&mut bytes)
     };
     read.map_err(fail)?;
     if bytes.len() as u64 > limit {
-        return Err(fail(io::Error::new(
-            io::ErrorKind::InvalidData,
-            format!("it is larger than {limit} bytes, the limit for this input"),
-        )));
+        return Err(fail(too_large(limit)));
     }
     String::from_utf8(bytes)
         .map_err(|e| fail(io::Error::new(io::ErrorKind::InvalidData, format!("it is not UTF-8 text ({e})"))))
@@ -52,4 +54,8 @@ pub(crate) fn open_limited(path: &Path, limit: u64) -> Result<io::Take<File>, Fa
         )));
     }
     Ok(file.take(limit))
+}
+
+fn too_large(limit: u64) -> io::Error {
+    io::Error::new(io::ErrorKind::InvalidData, format!("it is larger than {limit} bytes, the limit for this input"))
 }

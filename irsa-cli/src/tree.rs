@@ -54,6 +54,10 @@ pub(crate) struct Tree {
     /// paths with the same hash only cost a look at the path.)
     listed_folders: HashSet<u64>,
     listed_paths: HashSet<u64>,
+    /// The hashes of the folders checked not to be symbolic links.
+    checked_folders: HashSet<u64>,
+    /// Temporary files of an earlier run that was killed, found in the folders listed.
+    leftovers: Vec<PathBuf>,
     /// The folders this run made sure exist (shared by the threads that write).
     folders: Mutex<HashSet<PathBuf>>,
 }
@@ -74,6 +78,8 @@ impl Tree {
             existing: HashSet::new(),
             listed_folders: HashSet::new(),
             listed_paths: HashSet::new(),
+            checked_folders: HashSet::new(),
+            leftovers: Vec::new(),
             folders: Mutex::default(),
         })
     }
@@ -94,6 +100,7 @@ impl Tree {
     pub(crate) fn conflict(&mut self, path: &str) -> Result<Option<String>, Failure> {
         check_relative(path)?;
         let full = self.root.join(path);
+        self.check_no_symlink(&full)?;
         if !self.listed(&full)? {
             return Ok(None);
         }
@@ -127,7 +134,11 @@ impl Tree {
                 Ok(entries) => {
                     for entry in entries {
                         let entry = entry.map_err(|error| Failure::Read { path: folder.to_owned(), error })?;
-                        self.listed_paths.insert(path_hash(&entry.path()));
+                        let path = entry.path();
+                        if is_temp_name(&entry.file_name().to_string_lossy()) {
+                            self.leftovers.push(path.clone());
+                        }
+                        self.listed_paths.insert(path_hash(&path));
                     }
                 }
                 Err(error) if error.kind() == io::ErrorKind::NotFound => {}
@@ -157,6 +168,10 @@ impl Tree {
     /// listed before), so that a run killed half-way leaves files the next run knows as its own.
     pub(crate) fn begin(&self, new_paths: impl Iterator<Item = String>) -> Result<(), Failure> {
         fs::create_dir_all(&self.root).map_err(|error| Failure::Write { path: Some(self.root.clone()), error })?;
+        // irsa's own temporary files, left by a run that was killed before it renamed them.
+        for leftover in &self.leftovers {
+            let _ = fs::remove_file(leftover);
+        }
         let mut record = RecordWriter::create(&self.root)?;
         let mut failed = None;
         read_record(&self.root, |path, entry| {
@@ -224,12 +239,56 @@ impl Tree {
         Ok((change, new))
     }
 
+    /// Makes `folder` (inside the output folder) level by level, refusing to go through a
+    /// symbolic link: every file irsa writes stays inside `--out`.
     fn make_folder(&self, folder: &Path) -> Result<(), Failure> {
         // A poisoned lock only means another writer failed; the set is still right.
         let mut folders = self.folders.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        if !folders.contains(folder) {
-            fs::create_dir_all(folder).map_err(|error| Failure::Write { path: Some(folder.to_owned()), error })?;
-            folders.insert(folder.to_owned());
+        if folders.contains(folder) {
+            return Ok(());
+        }
+        let fail = |path: &Path, error: io::Error| Failure::Write { path: Some(path.to_owned()), error };
+        fs::create_dir_all(&self.root).map_err(|error| fail(&self.root, error))?;
+        let relative = folder
+            .strip_prefix(&self.root)
+            .map_err(|_| fail(folder, io::Error::new(io::ErrorKind::InvalidInput, "outside the output folder")))?;
+        let mut current = self.root.clone();
+        for component in relative.components() {
+            current.push(component);
+            match fs::symlink_metadata(&current) {
+                Ok(meta) if meta.file_type().is_symlink() => return Err(symlink_in_the_way(&current)),
+                Ok(meta) if meta.is_dir() => {}
+                Ok(_) => {
+                    return Err(fail(
+                        &current,
+                        io::Error::new(io::ErrorKind::AlreadyExists, "a file is in the way of a folder"),
+                    ));
+                }
+                Err(error) if error.kind() == io::ErrorKind::NotFound => match fs::create_dir(&current) {
+                    Err(error) if error.kind() != io::ErrorKind::AlreadyExists => return Err(fail(&current, error)),
+                    _ => {}
+                },
+                Err(error) => return Err(fail(&current, error)),
+            }
+        }
+        folders.insert(folder.to_owned());
+        Ok(())
+    }
+
+    /// Refuses a path whose folders inside the output folder include a symbolic link (found
+    /// before anything is written).
+    fn check_no_symlink(&mut self, full: &Path) -> Result<(), Failure> {
+        let Some(folder) = full.parent() else { return Ok(()) };
+        let Ok(relative) = folder.strip_prefix(&self.root) else { return Ok(()) };
+        let mut current = self.root.clone();
+        for component in relative.components() {
+            current.push(component);
+            if !self.checked_folders.insert(path_hash(&current)) {
+                continue;
+            }
+            if fs::symlink_metadata(&current).is_ok_and(|meta| meta.file_type().is_symlink()) {
+                return Err(symlink_in_the_way(&current));
+            }
         }
         Ok(())
     }
@@ -328,6 +387,23 @@ impl<W: Write> fmt::Write for Sink<W> {
             fmt::Error
         })
     }
+}
+
+/// Whether a file name is one of irsa's temporary files (`.<name>.irsa-<pid>.tmp`,
+/// [`crate::output::temp_path`]).
+fn is_temp_name(name: &str) -> bool {
+    name.starts_with('.')
+        && name
+            .strip_suffix(".tmp")
+            .and_then(|rest| rest.rsplit_once(".irsa-"))
+            .is_some_and(|(_, pid)| !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit()))
+}
+
+fn symlink_in_the_way(path: &Path) -> Failure {
+    Failure::Usage(format!(
+        "nothing was written: `{}` is a symbolic link, and irsa writes only inside the output folder (it does not follow links out of it)",
+        path.display()
+    ))
 }
 
 fn path_hash(path: &Path) -> u64 {

@@ -141,6 +141,7 @@ impl Spec {
         let seed = SpecSeed { options: *options };
         let parsed = match format {
             SpecFormat::Yaml => {
+                check_yaml_nesting(text)?;
                 if text.len() >= ROLE_BY_ROLE_YAML_BYTES {
                     if let Some(spec) = parse_yaml_role_by_role(text, options) {
                         return Ok(spec);
@@ -273,6 +274,49 @@ impl Spec {
         }
         Ok(size)
     }
+}
+
+/// How deep a YAML spec may nest: a spec needs 6 levels; the YAML parser takes time growing
+/// with the square of the depth, so a deep text is refused before it is parsed.
+const MAX_YAML_DEPTH: usize = 64;
+
+/// Refuses YAML nested deeper than [`MAX_YAML_DEPTH`]: flow collections (`[`, `{`) outside
+/// quotes and comments, or block nesting (indentation and `- ` entries) of more than
+/// `4 * MAX_YAML_DEPTH` columns.
+fn check_yaml_nesting(text: &str) -> Result<(), Error> {
+    let too_deep = |line: usize, column: usize| {
+        spec_error(
+            &format!("the spec nests deeper than {MAX_YAML_DEPTH} levels; a spec needs a handful"),
+            Some(Location { line, column }),
+        )
+    };
+    let mut depth = 0usize;
+    for (index, line) in text.lines().enumerate() {
+        let indent = line.chars().take_while(|c| matches!(c, ' ' | '-' | '\t')).count();
+        if indent > 4 * MAX_YAML_DEPTH {
+            return Err(too_deep(index + 1, indent));
+        }
+        let mut quote: Option<char> = None;
+        for (column, c) in line.chars().enumerate() {
+            match (quote, c) {
+                (Some(q), c) if c == q => quote = None,
+                (Some(_), _) => {}
+                (None, '\'' | '"') => quote = Some(c),
+                (None, '#') => break,
+                (None, '[' | '{') => {
+                    depth += 1;
+                    if depth > MAX_YAML_DEPTH {
+                        return Err(too_deep(index + 1, column + 1));
+                    }
+                }
+                (None, ']' | '}') => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+        }
+        // A quoted scalar may span lines; flow depth carries over, quotes are closed per line
+        // (a conservative count: a stray quote only ends the scan of its line).
+    }
+    Ok(())
 }
 
 /// From this size on, a YAML spec is read role by role: serde_norway holds a whole document's
@@ -841,6 +885,38 @@ mod tests {
             &options
         )
         .is_none());
+    }
+
+    #[test]
+    fn deep_yaml_is_refused_before_it_is_parsed() {
+        let deep = format!("roles: {}{}\n", "[".repeat(100_000), "]".repeat(100_000));
+        let error = Spec::parse(&deep, SpecFormat::Yaml, &SpecOptions::default()).unwrap_err();
+        assert!(error.to_string().starts_with("1:72: the spec nests deeper than 64 levels"), "{error}");
+        let indented = format!("roles:\n{}- a\n", " ".repeat(300));
+        assert!(
+            Spec::parse(&indented, SpecFormat::Yaml, &SpecOptions::default())
+                .unwrap_err()
+                .to_string()
+                .contains("nests deeper")
+        );
+        // Brackets in quotes and comments do not count.
+        let fine = format!("providers: {{}}\nroles: [] # {}\naccount: \"{}\"\n", "[".repeat(100), "{".repeat(100));
+        let error = Spec::parse(&fine, SpecFormat::Yaml, &SpecOptions::default()).unwrap_err().to_string();
+        assert!(!error.contains("nests deeper"), "{error}");
+    }
+
+    /// Aliases that multiply (\"billion laughs\") are refused by the YAML reader, quickly.
+    #[test]
+    fn yaml_alias_bombs_are_refused() {
+        let mut yaml = "a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n".to_owned();
+        let mut previous = 'a';
+        for name in ['b', 'c', 'd', 'e', 'f', 'g', 'h', 'i'] {
+            yaml.push_str(&format!("{name}: &{name} [{}]\n", vec![format!("*{previous}"); 9].join(", ")));
+            previous = name;
+        }
+        yaml.push_str("providers: {}\nroles: *i\n");
+        let error = Spec::parse(&yaml, SpecFormat::Yaml, &SpecOptions::default()).unwrap_err().to_string();
+        assert!(error.contains("unknown field `a`") || error.contains("repetition limit"), "{error}");
     }
 
     #[test]

@@ -5,6 +5,7 @@ mod commands;
 mod conformance;
 mod convert;
 mod generate;
+mod hardening;
 mod kops;
 mod lint;
 mod migrate;

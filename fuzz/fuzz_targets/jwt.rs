@@ -1,0 +1,9 @@
+//! Tokens: decoding never panics.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(text) = std::str::from_utf8(data) else { return };
+    let _ = irsa_core::simulate::decode_token(text);
+});

@@ -1,0 +1,23 @@
+data "aws_iam_policy_document" "assume_role" {
+  statement {
+    effect  = "Allow"
+    actions = ["sts:AssumeRoleWithWebIdentity"]
+
+    principals {
+      type        = "Federated"
+      identifiers = ["arn:aws:iam::123456789012:oidc-provider/hdo-beta-irsa-providers.s3.eu-west-1.amazonaws.com"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "hdo-beta-irsa-providers.s3.eu-west-1.amazonaws.com:aud"
+      values   = ["amazonaws.com"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "hdo-beta-irsa-providers.s3.eu-west-1.amazonaws.com:sub"
+      values   = ["system:serviceaccount:kube-system:external-dns"]
+    }
+  }
+}
