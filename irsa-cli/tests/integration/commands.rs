@@ -99,3 +99,76 @@ fn generate_and_service_account_help_have_the_contract_flags() {
         }
     }
 }
+
+/// The contract's words for `convert`, `migrate`, `lint`, `simulate` and `kops`.
+#[test]
+fn the_other_commands_help_has_the_contract_flags() {
+    let cases: [(&str, &[&str]); 5] = [
+        ("convert", &["<FILE>", "--to <TO>", "hcl", "json", "--name <NAME>"]),
+        (
+            "migrate",
+            &[
+                "<FILE>",
+                "--provider <ARN>",
+                "--issuer <URL>",
+                "--account <ID>",
+                "--partition <P>",
+                "--sa <NAMESPACE:NAME>",
+                "--audience <VALUE>",
+                "--legacy-principal <TYPE=ID>",
+                "--tag-session",
+                "--format <FORMAT>",
+                "--remove-legacy",
+                "--explain",
+                "--quota <CHARS>",
+            ],
+        ),
+        (
+            "lint",
+            &[
+                "<FILE>...",
+                "--format <FORMAT>",
+                "text",
+                "json",
+                "sarif",
+                "--quota <CHARS>",
+                "--deny <LEVEL>",
+                "warnings",
+            ],
+        ),
+        (
+            "simulate",
+            &[
+                "--policy <FILE>",
+                "--token <JWT>",
+                "--token-file <PATH>",
+                "--sub <SUB>",
+                "--aud <AUD>",
+                "--provider <ARN>",
+                "--format <FORMAT>",
+                "--cases <FILE>",
+                "--now <SECONDS>",
+            ],
+        ),
+        (
+            "kops",
+            &[
+                "--discovery-store <URL>",
+                "--region <REGION>",
+                "--account <ID>",
+                "--partition <P>",
+                "--dual-stack",
+                "--format <FORMAT>",
+                "yaml",
+                "--explain",
+            ],
+        ),
+    ];
+    for (command, words) in cases {
+        let run = irsa(&[command, "--help"]);
+        assert_eq!(run.code, Some(0), "{command}");
+        for word in words {
+            assert!(run.stdout.contains(word), "`irsa {command} --help` lacks `{word}`:\n{}", run.stdout);
+        }
+    }
+}
