@@ -279,20 +279,7 @@ impl Scanner<'_> {
                     }
                 }
             }
-            Some(b'[') => {
-                self.at += 1;
-                loop {
-                    self.skip_space();
-                    match self.peek() {
-                        Some(b']') | None => {
-                            self.at += 1;
-                            return;
-                        }
-                        Some(b',') => self.at += 1,
-                        Some(_) => self.value(depth + 1),
-                    }
-                }
-            }
+            Some(b'[') => self.elements(depth, &mut |_| {}),
             Some(b'"') => {
                 self.string();
             }
@@ -305,24 +292,29 @@ impl Scanner<'_> {
         }
     }
 
+    /// Walks a list, telling `each` where every element starts.
+    fn elements(&mut self, depth: usize, each: &mut dyn FnMut(usize)) {
+        self.at += 1;
+        loop {
+            self.skip_space();
+            match self.peek() {
+                Some(b']') | None => {
+                    self.at += 1;
+                    return;
+                }
+                Some(b',') => self.at += 1,
+                Some(_) => {
+                    each(self.at);
+                    self.value(depth + 1);
+                }
+            }
+        }
+    }
+
     fn statements(&mut self, depth: usize) {
         let mut found = Vec::new();
         if self.peek() == Some(b'[') {
-            self.at += 1;
-            loop {
-                self.skip_space();
-                match self.peek() {
-                    Some(b']') | None => {
-                        self.at += 1;
-                        break;
-                    }
-                    Some(b',') => self.at += 1,
-                    Some(_) => {
-                        found.push(self.at);
-                        self.value(depth + 1);
-                    }
-                }
-            }
+            self.elements(depth, &mut |at| found.push(at));
         } else {
             found.push(self.at);
             self.value(depth + 1);
