@@ -736,6 +736,22 @@ mod tests {
         check("statement {\n resources = [\"${aws:username}\"]\n}", Err("is written `$${aws:username}` in Terraform"));
     }
 
+    /// Found by the `policy_hcl` fuzz target: the provider sorts a set before it turns `&{`
+    /// into `${`, so `&{` and `$${` values come out in one order, and the same values written
+    /// back as `$${` in another. The meaning (a set) is kept; the order is the provider's.
+    #[test]
+    fn ampersand_variables_keep_their_meaning_through_a_round_trip() {
+        let tf = "data \"aws_iam_policy_document\" \"p\" {\n  statement {\n    resources = [\"a/&{aws:useenr}/x\", \"a/$${aws:userid}/x\"]\n  }\n}\n";
+        let first = read_policy_document(tf, None).unwrap().document;
+        let resources = |d: &PolicyDocument| d.statements()[0].resource.clone().unwrap().as_slice().to_vec();
+        assert_eq!(resources(&first), ["a/${aws:useenr}/x", "a/${aws:userid}/x"]);
+        let again =
+            read_policy_document(&crate::hcl::policy_to_terraform(&first, "p").unwrap(), None).unwrap().document;
+        assert_eq!(resources(&again), ["a/${aws:userid}/x", "a/${aws:useenr}/x"]);
+        let set = |d: &PolicyDocument| resources(d).into_iter().collect::<std::collections::BTreeSet<_>>();
+        assert_eq!(set(&first), set(&again));
+    }
+
     #[test]
     fn documents_by_name() {
         let tf = "data \"aws_iam_policy_document\" \"a\" {}\n\ndata \"aws_iam_policy_document\" \"b\" {\n  statement {}\n}\n";
