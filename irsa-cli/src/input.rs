@@ -39,23 +39,6 @@ pub(crate) fn read_text(path: &Path, limit: u64) -> Result<String, Failure> {
         .map_err(|e| fail(io::Error::new(io::ErrorKind::InvalidData, format!("it is not UTF-8 text ({e})"))))
 }
 
-/// Opens a file for streaming, refusing a directory or a file larger than `limit` bytes.
-pub(crate) fn open_limited(path: &Path, limit: u64) -> Result<io::Take<File>, Failure> {
-    let fail = |error: io::Error| Failure::Read { path: path.to_owned(), error };
-    let file = File::open(path).map_err(fail)?;
-    let meta = file.metadata().map_err(fail)?;
-    if meta.is_dir() {
-        return Err(fail(io::Error::new(io::ErrorKind::InvalidInput, "it is a directory")));
-    }
-    if meta.len() > limit {
-        return Err(fail(io::Error::new(
-            io::ErrorKind::InvalidData,
-            format!("it is larger than {limit} bytes, the limit for this input"),
-        )));
-    }
-    Ok(file.take(limit))
-}
-
 fn too_large(limit: u64) -> io::Error {
     io::Error::new(io::ErrorKind::InvalidData, format!("it is larger than {limit} bytes, the limit for this input"))
 }

@@ -14,7 +14,7 @@ use irsa_core::{Error, ErrorKind};
 use crate::Outcome;
 use crate::cli::{GenerateArgs, LayoutArg};
 use crate::failure::Failure;
-use crate::input::{MAX_SPEC_BYTES, open_limited, read_text};
+use crate::input::{MAX_SPEC_BYTES, read_text};
 use crate::output::emit;
 use crate::parallel;
 use crate::tree::{Change, RecordWriter, Tree, WRITE_BUFFER};
@@ -109,8 +109,9 @@ pub(crate) fn run(args: &GenerateArgs) -> Result<Outcome, Failure> {
     Ok(Outcome::Success)
 }
 
-/// Reads the spec, streamed when it is a JSON file (a large JSON spec is never held as text);
-/// also returns the text when it was read whole.
+/// Reads the spec whole (at most 100 MB): serde_json reads text in memory faster than from a
+/// reader (0.2 s less for 100,000 roles, for 45 MB more at the peak, which stays under 200 MB).
+/// The text is returned for a second, checking reading that locates a role's failure.
 fn read_spec(
     args: &GenerateArgs,
     format: SpecFormat,
@@ -118,13 +119,8 @@ fn read_spec(
     shown: &str,
 ) -> Result<(Spec, Option<String>), Failure> {
     let in_spec = |error| Failure::InFile { file: shown.to_owned(), error };
-    if format == SpecFormat::Json && args.spec != Path::new("-") {
-        let reader = std::io::BufReader::new(open_limited(&args.spec, MAX_SPEC_BYTES)?);
-        Ok((Spec::parse_json_reader(reader, options).map_err(in_spec)?, None))
-    } else {
-        let text = read_text(&args.spec, MAX_SPEC_BYTES)?;
-        Ok((Spec::parse(&text, format, options).map_err(in_spec)?, Some(text)))
-    }
+    let text = read_text(&args.spec, MAX_SPEC_BYTES)?;
+    Ok((Spec::parse(&text, format, options).map_err(in_spec)?, Some(text)))
 }
 
 /// Files per unit of work of a writer thread.

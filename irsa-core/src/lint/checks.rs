@@ -128,7 +128,7 @@ pub(super) fn check(policy: &PolicyDocument, options: Option<&LintOptions>) -> V
             continue;
         }
         let names: Vec<&str> = federated.iter().map(|(arn, _)| *arn).collect();
-        let providers: Vec<OidcProvider> = federated.iter().map(|(_, p)| p.clone()).collect();
+        let providers: Vec<OidcProvider> = federated.into_iter().map(|(_, p)| p).collect();
         let positive =
             |claim: &str| conditions.iter().filter(move |c| c.positive && c.claim == Some(claim)).collect::<Vec<_>>();
         let subs = positive("sub");
@@ -348,8 +348,12 @@ fn oidc_providers(statement: &Statement) -> Vec<(&str, OidcProvider)> {
 
 /// Whether the statement's actions include `sts:AssumeRoleWithWebIdentity`.
 fn covers_web_identity(statement: &Statement) -> bool {
-    let action = ASSUME_ROLE_WITH_WEB_IDENTITY.to_ascii_lowercase();
-    let matches = |pattern: &String| glob_match(&pattern.to_ascii_lowercase(), &action);
+    let matches = |pattern: &String| {
+        // Most actions are written out: compared ignoring case without allocating.
+        pattern.eq_ignore_ascii_case(ASSUME_ROLE_WITH_WEB_IDENTITY)
+            || (pattern.contains(['*', '?'])
+                && glob_match(&pattern.to_ascii_lowercase(), &ASSUME_ROLE_WITH_WEB_IDENTITY.to_ascii_lowercase()))
+    };
     match (&statement.action, &statement.not_action) {
         (Some(actions), _) => actions.iter().any(matches),
         (None, Some(not_actions)) => !not_actions.iter().any(matches),
