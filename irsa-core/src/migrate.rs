@@ -292,15 +292,10 @@ fn is_mergeable(statement: &Statement, provider: &OidcProvider) -> bool {
         })
 }
 
-/// `key`, if `keys` has it.
-fn find_key(keys: &Map<OneOrMany<ConditionValue>>, key: &str) -> Option<String> {
-    keys.contains_key(key).then(|| key.to_owned())
-}
-
 fn values_of(condition: &Condition, operator: &str, key: &str) -> Vec<String> {
     condition
         .get(operator)
-        .and_then(|keys| find_key(keys, key).and_then(|k| keys.get(&k)))
+        .and_then(|keys| keys.get(key))
         .map(|values| values.iter().map(ConditionValue::to_iam_string).collect())
         .unwrap_or_default()
 }
@@ -308,9 +303,7 @@ fn values_of(condition: &Condition, operator: &str, key: &str) -> Vec<String> {
 fn remove_key(condition: &mut Condition, operator: &str, key: &str) {
     let now_empty = match condition.get_mut(operator) {
         Some(keys) => {
-            if let Some(spelled) = find_key(keys, key) {
-                keys.remove(&spelled);
-            }
+            keys.remove(key);
             keys.is_empty()
         }
         None => false,
@@ -325,9 +318,8 @@ fn set_values(condition: &mut Condition, operator: &str, key: &str, values: Vec<
         condition.insert(operator, Map::new());
     }
     if let Some(keys) = condition.get_mut(operator) {
-        let spelled = find_key(keys, key).unwrap_or_else(|| key.to_owned());
         let values: Vec<ConditionValue> = values.into_iter().map(ConditionValue::String).collect();
-        keys.insert(spelled, OneOrMany::from(values));
+        keys.insert(key, OneOrMany::from(values));
     }
 }
 

@@ -10,7 +10,7 @@ use serde::Deserialize;
 use serde::de::{self, IgnoredAny, MapAccess, Visitor};
 
 use crate::error::{Error, ErrorKind, LineIndex, Location};
-use crate::hcl::read_policy_document;
+use crate::hcl::{HclPolicyDocument, read_policy_document};
 use crate::policy::PolicyDocument;
 
 /// The text a policy is written in.
@@ -77,6 +77,16 @@ pub struct ReadPolicy {
     pub statement_locations: Vec<Location>,
 }
 
+impl From<HclPolicyDocument> for ReadPolicy {
+    fn from(read: HclPolicyDocument) -> ReadPolicy {
+        ReadPolicy {
+            document: read.document,
+            source: PolicySource::Hcl { name: read.name },
+            statement_locations: read.statement_locations,
+        }
+    }
+}
+
 impl ReadPolicy {
     /// Where statement `index` starts, when known.
     pub fn statement_location(&self, index: usize) -> Option<Location> {
@@ -109,14 +119,7 @@ impl ReadPolicy {
 pub fn read_policy(text: &str, format: PolicyFormat, name: Option<&str>) -> Result<ReadPolicy, Error> {
     match format {
         PolicyFormat::Json => read_json(text),
-        PolicyFormat::Hcl => {
-            let read = read_policy_document(text, name)?;
-            Ok(ReadPolicy {
-                document: read.document,
-                source: PolicySource::Hcl { name: read.name },
-                statement_locations: read.statement_locations,
-            })
-        }
+        PolicyFormat::Hcl => read_policy_document(text, name).map(ReadPolicy::from),
     }
 }
 
@@ -128,13 +131,7 @@ pub fn read_policies(text: &str, format: PolicyFormat) -> Result<Vec<Result<Read
         PolicyFormat::Json => Ok(vec![Ok(read_json(text)?)]),
         PolicyFormat::Hcl => Ok(crate::hcl::read_policy_documents(text)?
             .into_iter()
-            .map(|document| {
-                document.map(|read| ReadPolicy {
-                    document: read.document,
-                    source: PolicySource::Hcl { name: read.name },
-                    statement_locations: read.statement_locations,
-                })
-            })
+            .map(|document| document.map(ReadPolicy::from))
             .collect()),
     }
 }

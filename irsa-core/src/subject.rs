@@ -130,16 +130,12 @@ pub(crate) fn check_subject(text: &str) -> Result<(&str, &str), String> {
     }
 }
 
-/// Whether a namespace or name is made of wildcards only (it matches every one).
-pub(crate) fn is_only_wildcard_part(s: &str) -> bool {
-    is_only_wildcards(s)
-}
-
 fn has_wildcard(s: &str) -> bool {
     s.bytes().any(|b| b == b'*' || b == b'?')
 }
 
-fn is_only_wildcards(s: &str) -> bool {
+/// Whether a namespace or name is made of wildcards only (it matches every one).
+pub(crate) fn is_only_wildcards(s: &str) -> bool {
     let bytes = s.as_bytes();
     bytes.contains(&b'*') && bytes.iter().all(|&b| b == b'*' || b == b'?')
 }

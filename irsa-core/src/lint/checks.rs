@@ -7,7 +7,7 @@ use xxhash_rust::xxh3::Xxh3DefaultBuilder;
 
 use super::{Finding, LintOptions, Rule};
 use crate::policy::{ConditionValue, Effect, PolicyDocument, Principal, Statement, Version};
-use crate::subject::{SUBJECT_PREFIX, check_subject, is_only_wildcard_part};
+use crate::subject::{SUBJECT_PREFIX, check_subject, is_only_wildcards};
 use crate::trust::ASSUME_ROLE_WITH_WEB_IDENTITY;
 use crate::{EKS_AUDIENCE, KOPS_AUDIENCE, OidcProvider};
 
@@ -197,8 +197,8 @@ pub(super) fn check(policy: &PolicyDocument, options: Option<&LintOptions>) -> V
                         }
                     }
                     Subject::Account(namespace, name) => {
-                        if !literal && (is_only_wildcard_part(namespace) || is_only_wildcard_part(name)) {
-                            let scope = if is_only_wildcard_part(namespace) {
+                        if !literal && (is_only_wildcards(namespace) || is_only_wildcards(name)) {
+                            let scope = if is_only_wildcards(namespace) {
                                 "of every namespace".to_owned()
                             } else {
                                 format!("of the namespace `{namespace}`")
@@ -219,7 +219,7 @@ pub(super) fn check(policy: &PolicyDocument, options: Option<&LintOptions>) -> V
                 }
             }
         }
-        let values = statement_subject_values(statement, &subs);
+        let values = subject_values(&subs);
         for provider in &names {
             let seen = seen_subjects.entry(provider).or_default();
             for value in &values {
@@ -312,22 +312,16 @@ fn conditions(statement: &Statement) -> Vec<KeyCondition<'_>> {
     out
 }
 
-/// The `:sub` values of the conditions `subs`, borrowed from the statement (a number or a
-/// boolean is never a subject).
-fn statement_subject_values<'s>(statement: &'s Statement, subs: &[&KeyCondition<'s>]) -> Vec<&'s str> {
-    let mut out = Vec::new();
-    for condition in subs {
-        let values = statement
-            .condition
-            .as_ref()
-            .and_then(|c| c.get(condition.operator))
-            .and_then(|keys| keys.get(condition.key));
-        out.extend(values.into_iter().flat_map(|v| v.iter()).filter_map(|v| match v {
-            ConditionValue::String(s) => Some(s.as_str()),
-            _ => None,
-        }));
-    }
-    out
+/// The `:sub` values of the conditions `subs` that the statement holds as strings (a number or
+/// a boolean is never a subject), borrowed from it.
+fn subject_values<'s>(subs: &[&KeyCondition<'s>]) -> Vec<&'s str> {
+    subs.iter()
+        .flat_map(|c| c.values.iter())
+        .filter_map(|v| match v {
+            Cow::Borrowed(s) => Some(*s),
+            Cow::Owned(_) => None,
+        })
+        .collect()
 }
 
 /// The OIDC providers of a statement's `Federated` principal, with their ARN as written.
