@@ -89,11 +89,7 @@ fn scalar(value: &Value) -> String {
 }
 
 fn temp_file(name: &str, content: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("irsa-test-convert-{}", std::process::id()));
-    fs::create_dir_all(&dir).unwrap();
-    let path = dir.join(name);
-    fs::write(&path, content).unwrap();
-    path
+    crate::support::temp_file("convert", name, content)
 }
 
 #[test]

@@ -9,10 +9,7 @@ use std::time::Duration;
 use crate::support::{irsa, irsa_command, workspace_root};
 
 fn dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("irsa-test-hardening-{name}-{}", std::process::id()));
-    let _ = fs::remove_dir_all(&dir);
-    fs::create_dir_all(&dir).unwrap();
-    dir
+    crate::support::fresh_dir(&format!("hardening-{name}"))
 }
 
 #[test]

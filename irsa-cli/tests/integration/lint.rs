@@ -20,10 +20,7 @@ fn lint(args: &[&str]) -> Run {
 }
 
 fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("irsa-test-lint-{name}-{}", std::process::id()));
-    let _ = fs::remove_dir_all(&dir);
-    fs::create_dir_all(&dir).unwrap();
-    dir
+    crate::support::fresh_dir(&format!("lint-{name}"))
 }
 
 #[test]

@@ -1,7 +1,6 @@
 //! `irsa migrate`: the README's kiam role, get-role output (object and URL-encoded), merges,
 //! the wildcard move, idempotence, removal of the legacy trust, the quota, bad usage.
 
-use std::fs;
 use std::path::PathBuf;
 
 use crate::support::{Run, assert_snapshot, irsa, workspace_root};
@@ -15,11 +14,7 @@ fn fixture(name: &str) -> String {
 }
 
 fn temp_file(name: &str, content: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("irsa-test-migrate-{}", std::process::id()));
-    fs::create_dir_all(&dir).unwrap();
-    let path = dir.join(name);
-    fs::write(&path, content).unwrap();
-    path
+    crate::support::temp_file("migrate", name, content)
 }
 
 fn migrate(args: &[&str]) -> Run {

@@ -1,7 +1,6 @@
 //! `irsa simulate`: a table of cases from IAM's documented semantics and the failures users
 //! report, each with its expected decision and the explanation snapshotted; tokens; batches.
 
-use std::fs;
 use std::path::PathBuf;
 
 use crate::support::{Run, assert_snapshot, irsa};
@@ -13,11 +12,7 @@ const CN: &str = "arn:aws-cn:iam::123456789012:oidc-provider/oidc.eks.cn-north-1
 const APP: &str = "system:serviceaccount:default:app";
 
 fn temp(name: &str, content: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("irsa-test-simulate-{}", std::process::id()));
-    fs::create_dir_all(&dir).unwrap();
-    let path = dir.join(name);
-    fs::write(&path, content).unwrap();
-    path
+    crate::support::temp_file("simulate", name, content)
 }
 
 /// A statement: `effect`, `principal` and `action` as JSON, and the condition's JSON.

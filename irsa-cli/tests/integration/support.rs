@@ -59,3 +59,21 @@ pub(crate) fn snapshot_content(path: &Path) -> String {
     let body = text.splitn(3, "---\n").nth(2).unwrap_or_else(|| panic!("{} has no insta header", path.display()));
     format!("{}\n", body.trim_end_matches('\n'))
 }
+
+/// A fresh, empty folder `irsa-test-<name>-<pid>` in the temporary folder.
+pub(crate) fn fresh_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("irsa-test-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("the temporary folder is writable");
+    dir
+}
+
+/// Writes `content` to `name` in the folder `irsa-test-<group>-<pid>` (shared by a module's
+/// tests, which may run at the same time, so never emptied) and returns the file's path.
+pub(crate) fn temp_file(group: &str, name: &str, content: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("irsa-test-{group}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("the temporary folder is writable");
+    let path = dir.join(name);
+    std::fs::write(&path, content).expect("the temporary file is writable");
+    path
+}
