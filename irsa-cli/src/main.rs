@@ -9,11 +9,18 @@ mod input;
 mod output;
 mod parallel;
 mod tree;
+mod unnamed;
 
 use std::io::Write;
 use std::process::ExitCode;
 
 use clap::Parser;
+
+/// mimalloc instead of the system allocator: `irsa generate` makes and drops many small
+/// strings on every core, where glibc's malloc and free took 17% of the time (at 100,000
+/// roles, the json layout took 2.13 s with glibc's and 1.83 s with mimalloc, medians of 6).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use crate::cli::{Cli, Command};
 use crate::failure::Failure;

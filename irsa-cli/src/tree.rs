@@ -14,6 +14,7 @@ use std::fs::{self, File};
 use std::io::{self, BufReader, BufWriter, Read, Write};
 use std::path::{Component, Path, PathBuf};
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use irsa_core::generate::{ContentHasher, GeneratedFile, MARKER_PREFIX, content_hash};
 use serde::de::{self, DeserializeSeed, MapAccess, Visitor};
@@ -60,6 +61,9 @@ pub(crate) struct Tree {
     leftovers: Vec<PathBuf>,
     /// The folders this run made sure exist (shared by the threads that write).
     folders: Mutex<HashSet<PathBuf>>,
+    /// Whether new files are made unnamed and linked when whole ([`crate::unnamed`]); cleared
+    /// when the system does not allow it.
+    unnamed: AtomicBool,
 }
 
 impl Tree {
@@ -81,6 +85,7 @@ impl Tree {
             checked_folders: HashSet::new(),
             leftovers: Vec::new(),
             folders: Mutex::default(),
+            unnamed: AtomicBool::new(true),
         })
     }
 
@@ -188,9 +193,11 @@ impl Tree {
         record.finish()
     }
 
-    /// Writes one file atomically (a temporary file in the same folder, renamed over the
-    /// old one, or dropped when the content is the same). Returns what changed and the hash of
-    /// the content, for the record ([`RecordWriter::file`]). Several threads may write at once.
+    /// Writes one file atomically: a new file is made unnamed and linked to its name when whole
+    /// ([`crate::unnamed`]), where that is possible; otherwise, and for a file that exists, a
+    /// temporary file in the same folder is renamed over the old one (or dropped when the
+    /// content is the same). Returns what changed and the hash of the content, for the record
+    /// ([`RecordWriter::file`]). Several threads may write at once.
     ///
     /// `buffer` is the writer's own, reused from file to file.
     pub(crate) fn write(
@@ -201,30 +208,25 @@ impl Tree {
     ) -> Result<(Change, u64), Failure> {
         check_relative(path)?;
         let full = self.root.join(path);
-        if let Some(parent) = full.parent() {
-            self.make_folder(parent)?;
+        let folder = full.parent().unwrap_or(&self.root);
+        self.make_folder(folder)?;
+        let fail = |error: io::Error| Failure::Write { path: Some(full.clone()), error };
+        let existed = self.existing.contains(&content_hash(path));
+        if !existed && self.unnamed.load(Ordering::Relaxed) {
+            match self.write_unnamed(file, folder, &full, buffer) {
+                Ok(Some(hash)) => return Ok((Change::Create, hash)),
+                Ok(None) => self.unnamed.store(false, Ordering::Relaxed),
+                Err(error) => return Err(fail(error)),
+            }
         }
         let temp = temp_path(&full)?;
-        let fail = |error: io::Error| Failure::Write { path: Some(full.clone()), error };
-        let written = (|| {
-            buffer.clear();
-            let mut sink = Buffered { file: File::create(&temp)?, buffer, hasher: ContentHasher::new(), error: None };
-            let rendered = file.write_to(&mut sink);
-            if let Some(error) = sink.error.take() {
-                return Err(error);
-            }
-            rendered.map_err(io::Error::other)?;
-            sink.flush()?;
-            Ok(sink.hasher.finish())
-        })();
-        let new = match written {
+        let new = match File::create(&temp).and_then(|mut target| write_content(&mut target, file, buffer)) {
             Ok(hash) => hash,
             Err(error) => {
                 let _ = fs::remove_file(&temp);
                 return Err(fail(error));
             }
         };
-        let existed = self.existing.contains(&content_hash(path));
         let change = match if existed { hash_file(&full)? } else { None } {
             Some((existing, _)) if existing == new => Change::Unchanged,
             Some(_) => Change::Update,
@@ -237,6 +239,20 @@ impl Tree {
             return Err(fail(error));
         }
         Ok((change, new))
+    }
+
+    /// Writes a new file unnamed and links it to `full`; `None` when unnamed files are not
+    /// available in `folder` (nothing was written).
+    fn write_unnamed(
+        &self,
+        file: &GeneratedFile<'_>,
+        folder: &Path,
+        full: &Path,
+        buffer: &mut Vec<u8>,
+    ) -> io::Result<Option<u64>> {
+        let Some(mut unnamed) = crate::unnamed::create(folder)? else { return Ok(None) };
+        let hash = write_content(&mut unnamed, file, buffer)?;
+        Ok(crate::unnamed::link(&unnamed, full)?.then_some(hash))
     }
 
     /// Makes `folder` (inside the output folder) level by level, refusing to go through a
@@ -417,8 +433,21 @@ pub(crate) const WRITE_BUFFER: usize = 64 * 1024;
 
 /// A `fmt::Write` that hashes what passes and writes it to a file through a borrowed buffer
 /// (a `BufWriter` per file would allocate its buffer for each of many small files).
+/// Writes `file` through `buffer` into `target` (just created), returning its content hash.
+fn write_content(target: &mut File, file: &GeneratedFile<'_>, buffer: &mut Vec<u8>) -> io::Result<u64> {
+    buffer.clear();
+    let mut sink = Buffered { file: target, buffer, hasher: ContentHasher::new(), error: None };
+    let rendered = file.write_to(&mut sink);
+    if let Some(error) = sink.error.take() {
+        return Err(error);
+    }
+    rendered.map_err(io::Error::other)?;
+    sink.flush()?;
+    Ok(sink.hasher.finish())
+}
+
 struct Buffered<'b> {
-    file: File,
+    file: &'b mut File,
     buffer: &'b mut Vec<u8>,
     hasher: ContentHasher,
     error: Option<io::Error>,
