@@ -29,6 +29,8 @@ pub(crate) fn read_text(path: &Path, limit: u64) -> Result<String, Failure> {
         if meta.len() > limit {
             return Err(fail(too_large(limit)));
         }
+        // Read into an allocation of the file's size: no copies as it grows.
+        bytes.reserve_exact(usize::try_from(meta.len()).unwrap_or(0).saturating_add(1));
         file.take(limit + 1).read_to_end(&mut bytes)
     };
     read.map_err(fail)?;

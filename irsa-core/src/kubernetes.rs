@@ -1,6 +1,8 @@
 //! Kubernetes ServiceAccount manifests annotated for IRSA (the pod identity webhook's
 //! annotations).
 
+use std::fmt;
+
 use crate::error::{Error, ErrorKind};
 use crate::subject::ServiceAccount;
 
@@ -106,21 +108,36 @@ impl ServiceAccountManifest {
 /// A YAML double-quoted scalar (JSON's string syntax, which YAML reads the same way).
 pub(crate) fn yaml_string(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 2);
-    out.push('"');
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            c if c.is_control() || c == '\u{2028}' || c == '\u{2029}' || c == '\u{feff}' => {
-                out.push_str(&format!("\\u{:04X}", u32::from(c)));
-            }
-            c => out.push(c),
+    // Writing to a String cannot fail.
+    let _ = write_yaml_string(&mut out, text);
+    out
+}
+
+/// Writes `text` as [`yaml_string`] does, without an allocation: runs of characters that need
+/// no escape are written whole.
+pub(crate) fn write_yaml_string(out: &mut (impl fmt::Write + ?Sized), text: &str) -> fmt::Result {
+    out.write_char('"')?;
+    let mut plain_from = 0;
+    for (at, c) in text.char_indices() {
+        let escape = match c {
+            ' '..='~' if c != '"' && c != '\\' => continue,
+            '"' => Some("\\\""),
+            '\\' => Some("\\\\"),
+            '\n' => Some("\\n"),
+            '\t' => Some("\\t"),
+            // Other control characters, and the ones YAML or JSON readers treat as line ends.
+            c if c.is_control() || c == '\u{2028}' || c == '\u{2029}' || c == '\u{feff}' => None,
+            _ => continue,
+        };
+        out.write_str(text.get(plain_from..at).unwrap_or_default())?;
+        plain_from = at + c.len_utf8();
+        match escape {
+            Some(escape) => out.write_str(escape)?,
+            None => write!(out, "\\u{:04X}", u32::from(c))?,
         }
     }
-    out.push('"');
-    out
+    out.write_str(text.get(plain_from..).unwrap_or_default())?;
+    out.write_char('"')
 }
 
 /// `arn:<partition>:iam::<12 digits>:role/[path/]name`.
@@ -186,5 +203,7 @@ mod tests {
         let manifest = ServiceAccountManifest::new(sa("default:app"), ok_arn).unwrap();
         assert!(manifest.token_expiration(Some(599)).is_err());
         assert_eq!(yaml_string("a\"b\\c\n\u{1}"), r#""a\"b\\c\n\u0001""#);
+        assert_eq!(yaml_string("é\u{2028}x\ty\u{7f}"), r#""é\u2028x\ty\u007F""#);
+        assert_eq!(yaml_string(""), r#""""#);
     }
 }

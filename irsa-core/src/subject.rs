@@ -43,10 +43,16 @@ pub struct ServiceAccount {
 impl ServiceAccount {
     /// A service account from its namespace and name, checked by Kubernetes' rules.
     pub fn new(namespace: &str, name: &str) -> Result<ServiceAccount, Error> {
-        let value = format!("{namespace}:{name}");
-        check_part(namespace, Part::Namespace).map_err(|rule| Error::new(ErrorKind::Subject, &value, rule))?;
-        check_part(name, Part::Name).map_err(|rule| Error::new(ErrorKind::Subject, &value, rule))?;
-        Ok(ServiceAccount { text: value, colon: namespace.len() })
+        let checked = check_part(namespace, Part::Namespace).and_then(|()| check_part(name, Part::Name));
+        if let Err(rule) = checked {
+            return Err(Error::new(ErrorKind::Subject, format!("{namespace}:{name}"), rule));
+        }
+        // One allocation of the exact size (a spec can hold hundreds of thousands).
+        let mut text = String::with_capacity(namespace.len() + 1 + name.len());
+        text.push_str(namespace);
+        text.push(':');
+        text.push_str(name);
+        Ok(ServiceAccount { text, colon: namespace.len() })
     }
 
     /// Parses `namespace:name`. A full subject (`system:serviceaccount:namespace:name`) is

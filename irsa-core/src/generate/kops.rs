@@ -6,7 +6,7 @@ use std::fmt;
 
 use super::content_hash;
 use crate::error::{Error, ErrorKind};
-use crate::kubernetes::yaml_string;
+use crate::kubernetes::write_yaml_string;
 use crate::spec::Spec;
 
 /// The file the layout writes.
@@ -16,7 +16,8 @@ pub(super) const FILE_NAME: &str = "kops-service-account-permissions.yaml";
 pub(super) fn check(spec: &Spec) -> Result<(), Error> {
     let fail = |rule: String| Err(Error::new(ErrorKind::Spec, "", rule));
     // Service accounts by the hash of their text: where each was first seen.
-    let mut seen: HashMap<u64, (usize, usize)> = HashMap::with_capacity(spec.roles.len());
+    let accounts = spec.roles.iter().map(|role| role.service_accounts.len()).sum();
+    let mut seen: HashMap<u64, (usize, usize)> = HashMap::with_capacity(accounts);
     for (role_index, role) in spec.roles.iter().enumerate() {
         let name = &role.name;
         if role.service_accounts.is_empty() {
@@ -59,15 +60,15 @@ pub(super) fn render(spec: &Spec, marker: &str, out: &mut dyn fmt::Write) -> fmt
     out.write_str("\n")?;
     for role in &spec.roles {
         for sa in &role.service_accounts {
-            write!(
-                out,
-                "      - name: {}\n        namespace: {}\n",
-                yaml_string(sa.name()),
-                yaml_string(sa.namespace())
-            )?;
-            out.write_str("        aws:\n          policyARNs:\n")?;
+            out.write_str("      - name: ")?;
+            write_yaml_string(out, sa.name())?;
+            out.write_str("\n        namespace: ")?;
+            write_yaml_string(out, sa.namespace())?;
+            out.write_str("\n        aws:\n          policyARNs:\n")?;
             for arn in &role.policy_arns {
-                writeln!(out, "            - {}", yaml_string(arn.as_str()))?;
+                out.write_str("            - ")?;
+                write_yaml_string(out, arn.as_str())?;
+                out.write_str("\n")?;
             }
         }
     }
