@@ -267,7 +267,12 @@ pub(crate) fn iam_count(text: &str) -> usize {
         // Most policies hold no byte at or below the space: count those first (this loop
         // vectorizes), then, only when there are some, which of them are white space (the same
         // set as `char::is_whitespace` on ASCII).
-        let low = text.bytes().filter(|&b| b <= b' ').count();
+        // Counted 255 bytes at a time into a byte-wide total, which vectorizes.
+        let low: usize = text
+            .as_bytes()
+            .chunks(255)
+            .map(|chunk| usize::from(chunk.iter().fold(0u8, |n, &b| n + u8::from(b <= b' '))))
+            .sum();
         if low == 0 {
             return text.len();
         }
@@ -355,7 +360,20 @@ mod tests {
 
     #[test]
     fn iam_count_is_the_count_of_non_white_space_characters() {
-        for text in ["", "abc", "a b\tc\nd\re\u{b}f\u{c}g", "\u{1}x", "ünï code\u{a0}x", "{\"a\":\"b\"}"] {
+        // Long texts too: the ASCII count goes 255 bytes at a time, so spaces on both sides of
+        // a boundary, and a text of nothing but spaces, must count right.
+        let long_spaces = " ".repeat(1000);
+        let boundary = format!("{} {}{}", "x".repeat(254), " ".repeat(300), "y".repeat(700));
+        for text in [
+            "",
+            "abc",
+            "a b\tc\nd\re\u{b}f\u{c}g",
+            "\u{1}x",
+            "ünï code\u{a0}x",
+            "{\"a\":\"b\"}",
+            &long_spaces,
+            &boundary,
+        ] {
             assert_eq!(iam_count(text), text.chars().filter(|c| !c.is_whitespace()).count(), "{text:?}");
         }
     }
