@@ -162,6 +162,15 @@ impl OidcProvider {
         format!("arn:{}:iam::{}:oidc-provider/{}", self.partition, self.account, self.issuer)
     }
 
+    /// Whether `arn` is exactly this provider's ARN ([`OidcProvider::arn`]), without building it.
+    pub(crate) fn has_arn(&self, arn: &str) -> bool {
+        let rest = arn.strip_prefix("arn:").and_then(|rest| rest.strip_prefix(self.partition.name()));
+        let rest = rest.and_then(|rest| rest.strip_prefix(":iam::"));
+        let rest = rest.and_then(|rest| rest.strip_prefix(self.account.as_str()));
+        let rest = rest.and_then(|rest| rest.strip_prefix(":oidc-provider/"));
+        rest == Some(self.issuer.as_str())
+    }
+
     /// The partition the provider lives in.
     pub fn partition(&self) -> Partition {
         self.partition
@@ -346,6 +355,25 @@ mod tests {
 
     const EKS: &str =
         "arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE";
+
+    #[test]
+    fn has_arn_is_exactly_the_arn() {
+        let eks = OidcProvider::from_arn(EKS).unwrap();
+        assert!(eks.has_arn(EKS));
+        assert!(eks.has_arn(&eks.arn()));
+        for other in [
+            "",
+            "arn:aws-cn:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE",
+            "arn:aws:iam::123456789013:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE",
+            "arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPL",
+            "arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE/",
+            "arn:aws:iam::123456789012:oidc-provider/OIDC.eks.eu-west-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE",
+            "arn:aws:iam:us-east-1:123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE",
+            "arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE ",
+        ] {
+            assert!(!eks.has_arn(other), "{other}");
+        }
+    }
 
     fn check_arn(arn: &str, expected: Result<&str, &str>) {
         match (OidcProvider::from_arn(arn), expected) {

@@ -265,7 +265,8 @@ impl Spec {
         let trust = self.trust(role, options);
         let size = trust.check_size(options.quota)?;
         // The lint rules irsa runs on every policy it writes (the size was checked above).
-        if let Some(finding) = crate::lint::first_error_but_size(&trust.build()?) {
+        let known: Vec<&OidcProvider> = trust.providers().iter().map(|(provider, _)| provider).collect();
+        if let Some(finding) = crate::lint::first_error_but_size(&trust.build()?, &known) {
             return Err(Error::new(
                 ErrorKind::Trust,
                 "",

@@ -15,7 +15,9 @@ use crate::{EKS_AUDIENCE, KOPS_AUDIENCE, OidcProvider};
 const CLAIMS: &[&str] = &["sub", "aud", "amr", "azp"];
 
 /// The size rules (`trust-policy-too-large`, `near-quota`) run when `options` is given.
-pub(super) fn check(policy: &PolicyDocument, options: Option<&LintOptions>) -> Vec<Finding> {
+/// `known` are providers already parsed (those irsa built the policy from): a `Federated` ARN
+/// that is one of theirs is not parsed again.
+pub(super) fn check(policy: &PolicyDocument, options: Option<&LintOptions>, known: &[&OidcProvider]) -> Vec<Finding> {
     let mut findings = Vec::new();
     let mut push = |rule: Rule, statement: Option<(usize, &Statement)>, message: String| {
         findings.push(Finding {
@@ -122,7 +124,7 @@ pub(super) fn check(policy: &PolicyDocument, options: Option<&LintOptions>) -> V
             }
         }
 
-        let federated = oidc_providers(statement);
+        let federated = oidc_providers(statement, known);
         let web_identity = statement.effect == Effect::Allow && covers_web_identity(statement) && !federated.is_empty();
         if !web_identity {
             continue;
@@ -324,15 +326,20 @@ fn subject_values<'s>(subs: &[&KeyCondition<'s>]) -> Vec<&'s str> {
         .collect()
 }
 
-/// The OIDC providers of a statement's `Federated` principal, with their ARN as written.
-fn oidc_providers(statement: &Statement) -> Vec<(&str, OidcProvider)> {
+/// The OIDC providers of a statement's `Federated` principal, with their ARN as written: one
+/// of `known`, or parsed.
+fn oidc_providers<'s>(statement: &'s Statement, known: &[&OidcProvider]) -> Vec<(&'s str, OidcProvider)> {
+    let provider = |id: &str| match known.iter().find(|p| p.has_arn(id)) {
+        Some(provider) => Some((*provider).clone()),
+        None => OidcProvider::from_arn(id).ok(),
+    };
     match &statement.principal {
         Some(Principal::Typed(map)) => map
             .get("Federated")
             .map(|ids| {
                 ids.iter()
                     .filter(|id| id.contains(":oidc-provider/"))
-                    .filter_map(|id| OidcProvider::from_arn(id).ok().map(|p| (id.as_str(), p)))
+                    .filter_map(|id| provider(id).map(|p| (id.as_str(), p)))
                     .collect()
             })
             .unwrap_or_default(),
@@ -517,6 +524,29 @@ pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Providers given as known give the same findings as providers parsed from the text, on
+    /// every lint fixture (which cover each rule, several providers and malformed ARNs).
+    #[test]
+    fn known_providers_change_nothing() {
+        let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/lint");
+        let mut checked = 0;
+        for entry in std::fs::read_dir(fixtures).unwrap() {
+            let path = entry.unwrap().path();
+            let Ok(policy) = PolicyDocument::from_json(&std::fs::read_to_string(&path).unwrap()) else { continue };
+            let parsed: Vec<OidcProvider> = policy
+                .statements()
+                .iter()
+                .flat_map(|statement| oidc_providers(statement, &[]))
+                .map(|(_, provider)| provider)
+                .collect();
+            let known: Vec<&OidcProvider> = parsed.iter().collect();
+            let options = LintOptions::default();
+            assert_eq!(check(&policy, Some(&options), &known), check(&policy, Some(&options), &[]), "{path:?}");
+            checked += usize::from(!known.is_empty());
+        }
+        assert!(checked >= 10, "only {checked} fixtures with providers");
+    }
 
     #[test]
     fn globs() {

@@ -203,13 +203,14 @@ impl Default for LintOptions {
 /// assert!(findings[0].message.contains("use StringLike"));
 /// ```
 pub fn lint(policy: &PolicyDocument, options: &LintOptions) -> Vec<Finding> {
-    checks::check(policy, Some(options))
+    checks::check(policy, Some(options), &[])
 }
 
 /// The first error-level finding of every rule but the size rules, for policies whose size
-/// was checked already ([`crate::TrustPolicy::check_size`]).
-pub(crate) fn first_error_but_size(policy: &PolicyDocument) -> Option<Finding> {
-    checks::check(policy, None).into_iter().find(|f| f.severity() == Severity::Error)
+/// was checked already ([`crate::TrustPolicy::check_size`]); `known` are the providers the
+/// policy was built from (their ARNs are not parsed again).
+pub(crate) fn first_error_but_size(policy: &PolicyDocument, known: &[&crate::OidcProvider]) -> Option<Finding> {
+    checks::check(policy, None, known).into_iter().find(|f| f.severity() == Severity::Error)
 }
 
 /// Refuses a policy irsa is about to write when it has an error-level finding: `irsa policy`,
