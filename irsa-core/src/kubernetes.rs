@@ -117,6 +117,11 @@ pub(crate) fn yaml_string(text: &str) -> String {
 /// no escape are written whole.
 pub(crate) fn write_yaml_string(out: &mut (impl fmt::Write + ?Sized), text: &str) -> fmt::Result {
     out.write_char('"')?;
+    // Most texts (names, ARNs) are printable ASCII without a quote or backslash: written whole.
+    if text.bytes().all(|b| matches!(b, b' '..=b'~') && b != b'"' && b != b'\\') {
+        out.write_str(text)?;
+        return out.write_char('"');
+    }
     let mut plain_from = 0;
     for (at, c) in text.char_indices() {
         let escape = match c {

@@ -382,7 +382,7 @@ fn parse_yaml_role_by_role(text: &str, options: &SpecOptions) -> Option<Spec> {
     let parsed = SpecSeed { options: *options }.deserialize(serde_norway::Deserializer::from_str(&header)).ok()?;
     let mut spec = parsed.spec;
     let mut roles = Vec::with_capacity(items.len());
-    let mut names = HashSet::new();
+    let mut names = RoleNames::default();
     for (start, end) in items {
         let chunk = text.get(start..end)?;
         let seed = RolesSeed { spec: &spec, options: *options, check: true, names: &mut names };
@@ -472,7 +472,7 @@ impl<'de> Visitor<'de> for SpecSeed {
                 SpecField::Providers => spec.providers = map.next_value::<Providers>()?.0,
                 SpecField::Roles => {
                     roles_before_providers = !seen.contains(&SpecField::Providers);
-                    let mut names = HashSet::new();
+                    let mut names = RoleNames::default();
                     let seed = RolesSeed {
                         spec: &spec,
                         options: self.options,
@@ -593,7 +593,7 @@ struct RolesSeed<'a> {
     options: SpecOptions,
     check: bool,
     /// The role names seen so far, lowercased.
-    names: &'a mut HashSet<String>,
+    names: &'a mut RoleNames,
 }
 
 impl<'de> DeserializeSeed<'de> for RolesSeed<'_> {
@@ -623,12 +623,16 @@ impl<'de> Visitor<'de> for RolesSeed<'_> {
     }
 }
 
+/// The role names seen so far, lowercased (XXH3: a role name is short, SipHash's guard against
+/// crafted collisions is not needed for a spec the user wrote).
+type RoleNames = HashSet<String, xxhash_rust::xxh3::Xxh3DefaultBuilder>;
+
 /// One role: read, then checked where it stands (so errors point at the role).
 struct RoleSeed<'a> {
     spec: &'a Spec,
     options: SpecOptions,
     check: bool,
-    names: &'a mut HashSet<String>,
+    names: &'a mut RoleNames,
 }
 
 impl<'de> DeserializeSeed<'de> for RoleSeed<'_> {

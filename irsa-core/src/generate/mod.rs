@@ -112,6 +112,7 @@ pub struct Generator<'a> {
     options: SpecOptions,
     layout: Layout,
     marker: String,
+    /// Each role's Terraform label (module and inline layouts; empty for the others).
     labels: Vec<String>,
     jobs: Vec<Job>,
 }
@@ -120,7 +121,11 @@ impl<'a> Generator<'a> {
     /// Checks what the layout needs of the spec, and plans its files. `source` names the spec
     /// in the generated files' marker comment.
     pub fn new(spec: &'a Spec, options: &SpecOptions, layout: Layout, source: &str) -> Result<Generator<'a>, Error> {
-        let labels = role_labels(spec);
+        // Terraform labels, for the layouts that write Terraform.
+        let labels = match layout {
+            Layout::Module | Layout::Inline => role_labels(spec),
+            Layout::Json | Layout::Kops => Vec::new(),
+        };
         let mut generator =
             Generator { spec, options: *options, layout, marker: marker_line(source), labels, jobs: Vec::new() };
         generator.jobs = generator.plan()?;
