@@ -57,12 +57,19 @@ pub struct LegacyPrincipal {
 impl LegacyPrincipal {
     /// A principal of this type and ID, checked.
     pub fn new(principal_type: PrincipalType, id: &str) -> Result<LegacyPrincipal, Error> {
-        let value = format!("{principal_type}={id}");
-        let fail = |rule: String| Error::new(ErrorKind::LegacyPrincipal, &value, rule);
+        let fail = |rule: String| Error::new(ErrorKind::LegacyPrincipal, format!("{principal_type}={id}"), rule);
         if id.is_empty() {
             return Err(fail("the ID after `=` is empty".into()));
         }
-        if let Some(c) = id.chars().find(|c| c.is_whitespace() || c.is_control()) {
+        // ASCII IDs (nearly all) are checked byte by byte: white space and control characters
+        // are the bytes up to the space, and DEL.
+        let unprintable = |c: &char| c.is_whitespace() || c.is_control();
+        let clean = if id.is_ascii() {
+            !id.bytes().any(|b| b <= b' ' || b == 0x7f)
+        } else {
+            !id.chars().any(|c| unprintable(&c))
+        };
+        if let Some(c) = (!clean).then(|| id.chars().find(unprintable)).flatten() {
             return Err(fail(format!("the ID has the character `{}`", c.escape_debug())));
         }
         if id.contains(['*', '?']) {
@@ -99,12 +106,10 @@ impl FromStr for LegacyPrincipal {
         let Some((kind, id)) = s.split_once('=') else {
             return Err(fail("expected TYPE=ID, where TYPE is AWS, Service or Federated"));
         };
-        let principal_type = match kind.to_ascii_lowercase().as_str() {
-            "aws" => PrincipalType::Aws,
-            "service" => PrincipalType::Service,
-            "federated" => PrincipalType::Federated,
-            _ => return Err(fail(&format!("the type `{kind}` is not one of AWS, Service, Federated"))),
-        };
+        let principal_type = [PrincipalType::Aws, PrincipalType::Service, PrincipalType::Federated]
+            .into_iter()
+            .find(|t| kind.eq_ignore_ascii_case(t.as_str()))
+            .ok_or_else(|| fail(&format!("the type `{kind}` is not one of AWS, Service, Federated")))?;
         LegacyPrincipal::new(principal_type, id).map_err(|e| Error::new(ErrorKind::LegacyPrincipal, s, e.rule()))
     }
 }
@@ -240,6 +245,11 @@ mod tests {
         check("AWS=arn:aws:iam:eu-west-1:123456789012:root", Err("region field must be empty"));
         check("Service=ec2", Err("not a domain name"));
         check("Service=ec2 .amazonaws.com", Err("the character ` `"));
+        check("AWS=123456789012\t", Err("the character `\\t`"));
+        check("AWS=1234\u{7f}56789012", Err("the character `\\u{7f}`"));
+        check("AWS=arn:aws:iam::123456789012:role/a\u{a0}b", Err("the character `\\u{a0}`"));
+        check("SERVICE=ec2.amazonaws.com", Ok((Service, "ec2.amazonaws.com")));
+        check("federated=accounts.google.com", Ok((Federated, "accounts.google.com")));
         check("Federated=arn:aws:iam::123456789012:role/x", Err("is not a provider"));
     }
 }
