@@ -78,6 +78,31 @@ pub struct OidcProvider {
     partition: Partition,
     account: AccountId,
     issuer: String,
+    /// Where the region and the cluster ID sit in `issuer` when it is an EKS cluster's: found
+    /// once, since audiences, rendering and lint ask on every policy. (A function of `issuer`,
+    /// so comparisons and hashes mean the same with it.)
+    eks: Option<EksSpans>,
+}
+
+/// The byte ranges of an EKS issuer's region and cluster ID in the issuer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+struct EksSpans {
+    region: (usize, usize),
+    id: usize,
+}
+
+impl EksSpans {
+    /// `oidc.eks.<region>.<dns suffix>/id/<ID>`, the region a known one and the ID letters and
+    /// digits.
+    fn find(issuer: &str) -> Option<EksSpans> {
+        const PREFIX: &str = "oidc.eks.";
+        let (host, path) = split_host(issuer);
+        let rest = host.strip_prefix(PREFIX)?;
+        let (region, _suffix) = rest.split_once('.')?;
+        let id = path.strip_prefix("/id/")?;
+        (Partition::for_region(region).is_some() && !id.is_empty() && id.bytes().all(|b| b.is_ascii_alphanumeric()))
+            .then_some(EksSpans { region: (PREFIX.len(), PREFIX.len() + region.len()), id: issuer.len() - id.len() })
+    }
 }
 
 /// The parts of an EKS cluster's issuer (`oidc.eks.<region>.<dns suffix>/id/<ID>`).
@@ -129,7 +154,7 @@ impl OidcProvider {
             )));
         };
         check_issuer(issuer).map_err(fail)?;
-        let provider = OidcProvider { partition, account: AccountId(account.to_owned()), issuer: issuer.to_owned() };
+        let provider = OidcProvider::checked(partition, AccountId(account.to_owned()), issuer.to_owned());
         provider.check_eks_partition().map_err(fail)?;
         Ok(provider)
     }
@@ -152,9 +177,15 @@ impl OidcProvider {
             return Err(fail("an issuer URL must not contain user information (`user@`)".into()));
         }
         check_issuer(rest).map_err(fail)?;
-        let provider = OidcProvider { partition, account: account.clone(), issuer: rest.to_owned() };
+        let provider = OidcProvider::checked(partition, account.clone(), rest.to_owned());
         provider.check_eks_partition().map_err(fail)?;
         Ok(provider)
+    }
+
+    /// A provider of parts already checked.
+    fn checked(partition: Partition, account: AccountId, issuer: String) -> OidcProvider {
+        let eks = EksSpans::find(&issuer);
+        OidcProvider { partition, account, issuer, eks }
     }
 
     /// The provider's ARN, `arn:<partition>:iam::<account>:oidc-provider/<issuer>`.
@@ -198,18 +229,16 @@ impl OidcProvider {
 
     /// Whether the issuer is an EKS cluster's (see [`OidcProvider::eks_issuer`]).
     pub fn is_eks(&self) -> bool {
-        self.issuer.starts_with("oidc.eks.") && self.eks_issuer().is_some()
+        self.eks.is_some()
     }
 
     /// The region and cluster ID when the issuer is an EKS cluster's
     /// (`oidc.eks.<region>.<dns suffix>/id/<ID>`), else `None`.
     pub fn eks_issuer(&self) -> Option<EksIssuer<'_>> {
-        let (host, path) = split_host(&self.issuer);
-        let rest = host.strip_prefix("oidc.eks.")?;
-        let (region, _suffix) = rest.split_once('.')?;
-        let id = path.strip_prefix("/id/")?;
-        (Partition::for_region(region).is_some() && !id.is_empty() && id.bytes().all(|b| b.is_ascii_alphanumeric()))
-            .then_some(EksIssuer { region, id })
+        let spans = self.eks?;
+        let region = self.issuer.get(spans.region.0..spans.region.1)?;
+        let id = self.issuer.get(spans.id..)?;
+        Some(EksIssuer { region, id })
     }
 
     /// An issuer under `oidc.eks.<region>.` is AWS's own: it must be well formed, and in the
@@ -505,7 +534,29 @@ mod tests {
     fn eks_issuers_are_recognised() {
         let p: OidcProvider = EKS.parse().unwrap();
         assert_eq!(p.eks_issuer(), Some(EksIssuer { region: "eu-west-1", id: "EXAMPLED539D4633E53DE1B71EXAMPLE" }));
+        assert!(p.is_eks());
         let s3: OidcProvider = "arn:aws:iam::123456789012:oidc-provider/b.s3.eu-west-1.amazonaws.com".parse().unwrap();
         assert_eq!(s3.eks_issuer(), None);
+        assert!(!s3.is_eks());
+        let cn: OidcProvider =
+            "arn:aws-cn:iam::123456789012:oidc-provider/oidc.eks.cn-north-1.amazonaws.com.cn/id/A1".parse().unwrap();
+        assert_eq!(cn.eks_issuer(), Some(EksIssuer { region: "cn-north-1", id: "A1" }));
+        // Under `oidc.eks.` but not in a region: someone's own issuer, not EKS.
+        for arn in [
+            "arn:aws:iam::123456789012:oidc-provider/oidc.eks.example.com/id/ABC",
+            "arn:aws:iam::123456789012:oidc-provider/oidc.eks.example.com",
+        ] {
+            let own: OidcProvider = arn.parse().unwrap();
+            assert_eq!((own.eks_issuer(), own.is_eks()), (None, false), "{arn}");
+        }
+        // From an issuer URL, the same answer as from the ARN.
+        let url = OidcProvider::from_issuer_url(
+            "https://oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE",
+            p.account(),
+            Partition::Aws,
+        )
+        .unwrap();
+        assert_eq!(url, p);
+        assert_eq!(url.eks_issuer(), p.eks_issuer());
     }
 }
