@@ -143,7 +143,10 @@ fn has_wildcard(s: &str) -> bool {
 /// Whether a namespace or name is made of wildcards only (it matches every one).
 pub(crate) fn is_only_wildcards(s: &str) -> bool {
     let bytes = s.as_bytes();
-    bytes.contains(&b'*') && bytes.iter().all(|&b| b == b'*' || b == b'?')
+    // Nearly every name starts with a letter or digit: answered by its first byte.
+    matches!(bytes.first(), Some(b'*' | b'?'))
+        && bytes.iter().all(|&b| b == b'*' || b == b'?')
+        && bytes.contains(&b'*')
 }
 
 #[derive(Clone, Copy)]
@@ -264,6 +267,24 @@ fn explain_part(s: &str, part: Part) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_wildcards() {
+        for (text, expected) in [
+            ("*", true),
+            ("**", true),
+            ("?*", true),
+            ("*?", true),
+            ("?", false),
+            ("??", false),
+            ("", false),
+            ("a*", false),
+            ("*a", false),
+            ("app", false),
+        ] {
+            assert_eq!(is_only_wildcards(text), expected, "{text}");
+        }
+    }
 
     fn check(input: &str, expected: Result<&str, &str>) {
         match (ServiceAccount::parse(input), expected) {
