@@ -28,12 +28,7 @@ fn write_stdout(bytes: &[u8]) -> Result<(), Failure> {
 /// reader (or a run that is killed) sees the old content or the new, never a part.
 fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
     let fail = |error: io::Error| Failure::Write { path: Some(path.to_owned()), error };
-    let file_name =
-        path.file_name().ok_or_else(|| fail(io::Error::new(io::ErrorKind::InvalidInput, "not a file name")))?;
-    let mut temp_name = std::ffi::OsString::from(".");
-    temp_name.push(file_name);
-    temp_name.push(format!(".irsa-{}.tmp", std::process::id()));
-    let temp: PathBuf = path.with_file_name(temp_name);
+    let temp = temp_path(path)?;
     let result = (|| {
         let mut file = fs::File::create(&temp)?;
         file.write_all(bytes)?;

@@ -431,8 +431,6 @@ fn path_hash(path: &Path) -> u64 {
 /// Bytes a writer holds before it hands them to the file.
 pub(crate) const WRITE_BUFFER: usize = 64 * 1024;
 
-/// A `fmt::Write` that hashes what passes and writes it to a file through a borrowed buffer
-/// (a `BufWriter` per file would allocate its buffer for each of many small files).
 /// Writes `file` through `buffer` into `target` (just created), returning its content hash.
 fn write_content(target: &mut File, file: &GeneratedFile<'_>, buffer: &mut Vec<u8>) -> io::Result<u64> {
     buffer.clear();
@@ -446,6 +444,8 @@ fn write_content(target: &mut File, file: &GeneratedFile<'_>, buffer: &mut Vec<u
     Ok(sink.hasher.finish())
 }
 
+/// A `fmt::Write` that hashes what passes and writes it to a file through a borrowed buffer
+/// (a `BufWriter` per file would allocate its buffer for each of many small files).
 struct Buffered<'b> {
     file: &'b mut File,
     buffer: &'b mut Vec<u8>,

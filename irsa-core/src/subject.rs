@@ -144,9 +144,7 @@ fn has_wildcard(s: &str) -> bool {
 pub(crate) fn is_only_wildcards(s: &str) -> bool {
     let bytes = s.as_bytes();
     // Nearly every name starts with a letter or digit: answered by its first byte.
-    matches!(bytes.first(), Some(b'*' | b'?'))
-        && bytes.iter().all(|&b| b == b'*' || b == b'?')
-        && bytes.contains(&b'*')
+    matches!(bytes.first(), Some(b'*' | b'?')) && bytes.iter().all(|&b| b == b'*' || b == b'?') && bytes.contains(&b'*')
 }
 
 #[derive(Clone, Copy)]
