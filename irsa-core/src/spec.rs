@@ -623,9 +623,8 @@ impl<'de> Visitor<'de> for RolesSeed<'_> {
     }
 }
 
-/// The role names seen so far, lowercased (XXH3: a role name is short, SipHash's guard against
-/// crafted collisions is not needed for a spec the user wrote).
-type RoleNames = HashSet<String, xxhash_rust::xxh3::Xxh3DefaultBuilder>;
+/// The role names seen so far, lowercased.
+type RoleNames = HashSet<String>;
 
 /// One role: read, then checked where it stands (so errors point at the role).
 struct RoleSeed<'a> {

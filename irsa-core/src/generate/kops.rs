@@ -4,8 +4,6 @@
 use std::collections::HashMap;
 use std::fmt;
 
-use xxhash_rust::xxh3::Xxh3DefaultBuilder;
-
 use super::content_hash;
 use crate::error::{Error, ErrorKind};
 use crate::kubernetes::write_yaml_string;
@@ -19,8 +17,7 @@ pub(super) fn check(spec: &Spec) -> Result<(), Error> {
     let fail = |rule: String| Err(Error::new(ErrorKind::Spec, "", rule));
     // Service accounts by the hash of their text: where each was first seen.
     let accounts = spec.roles.iter().map(|role| role.service_accounts.len()).sum();
-    let mut seen: HashMap<u64, (usize, usize), Xxh3DefaultBuilder> =
-        HashMap::with_capacity_and_hasher(accounts, Xxh3DefaultBuilder);
+    let mut seen: HashMap<u64, (usize, usize)> = HashMap::with_capacity(accounts);
     for (role_index, role) in spec.roles.iter().enumerate() {
         let name = &role.name;
         if role.service_accounts.is_empty() {

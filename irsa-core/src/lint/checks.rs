@@ -3,8 +3,6 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 
-use xxhash_rust::xxh3::Xxh3DefaultBuilder;
-
 use super::{Finding, LintOptions, Rule};
 use crate::policy::{ConditionValue, Effect, PolicyDocument, Principal, Statement, Version};
 use crate::subject::{SUBJECT_PREFIX, check_subject, is_only_wildcards};
@@ -60,7 +58,7 @@ pub(super) fn check(policy: &PolicyDocument, options: Option<&LintOptions>, know
     }
 
     // Subjects by provider across statements, for duplicate-subject.
-    let mut seen_subjects: HashMap<&str, HashMap<&str, usize, Xxh3DefaultBuilder>> = HashMap::new();
+    let mut seen_subjects: HashMap<&str, HashMap<&str, usize>> = HashMap::new();
     let mut sids: HashMap<&str, usize> = HashMap::new();
     for (index, statement) in policy.statements().iter().enumerate() {
         let at = Some((index, statement));
