@@ -19,8 +19,9 @@ use clap::Parser;
 /// mimalloc instead of the system allocator: `irsa generate` makes and drops many small
 /// strings on every core, where glibc's malloc and free took 17% of the time (at 100,000
 /// roles, the json layout took 2.13 s with glibc's and 1.83 s with mimalloc, medians of 6).
-/// Built without transparent huge pages (`no_thp`): with them, a run of 1,000 roles held 20 MB
-/// instead of 8 MB, and 100,000 roles 176 MB instead of 165 MB.
+/// Built with `no_thp`, so that mimalloc does not ask the kernel for transparent huge pages
+/// (`madvise`; a system set to always use them still does): when it asked, a run of 1,000
+/// roles held 20 MB instead of 8 MB, and 100,000 roles 176 MB instead of 165 MB.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

@@ -64,11 +64,14 @@ pub(crate) struct Tree {
     /// Whether new files are made unnamed and linked when whole ([`crate::unnamed`]); cleared
     /// when the system does not allow it.
     unnamed: AtomicBool,
+    /// Their permissions ([`crate::unnamed::file_mode`]).
+    unnamed_mode: u32,
 }
 
 impl Tree {
     /// Opens the folder (it may not exist yet) and reads its record.
     pub(crate) fn open(root: &Path) -> Result<Tree, Failure> {
+        let unnamed_mode = crate::unnamed::file_mode();
         let mut old = HashMap::new();
         read_record(root, |path, entry| {
             let slot = old.entry(content_hash(path)).or_insert(entry);
@@ -85,7 +88,8 @@ impl Tree {
             checked_folders: HashSet::new(),
             leftovers: Vec::new(),
             folders: Mutex::default(),
-            unnamed: AtomicBool::new(true),
+            unnamed: AtomicBool::new(unnamed_mode.is_some()),
+            unnamed_mode: unnamed_mode.unwrap_or(0o644),
         })
     }
 
@@ -250,7 +254,7 @@ impl Tree {
         full: &Path,
         buffer: &mut Vec<u8>,
     ) -> io::Result<Option<u64>> {
-        let Some(mut unnamed) = crate::unnamed::create(folder)? else { return Ok(None) };
+        let Some(mut unnamed) = crate::unnamed::create(folder, self.unnamed_mode)? else { return Ok(None) };
         let hash = write_content(&mut unnamed, file, buffer)?;
         Ok(crate::unnamed::link(&unnamed, full)?.then_some(hash))
     }
@@ -595,5 +599,38 @@ fn check_relative(path: &str) -> Result<(), Failure> {
         Ok(())
     } else {
         Err(Failure::Usage(format!("refusing to write `{path}`: it is not a path inside the output folder")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use irsa_core::generate::{Generator, Layout};
+    use irsa_core::spec::{Spec, SpecFormat, SpecOptions};
+
+    use super::*;
+
+    /// A new file is whole under its name, with no temporary file beside it, whether it was
+    /// made unnamed or (where the system has no unnamed files) renamed into place.
+    #[test]
+    fn new_files_are_written_whole_either_way() {
+        let yaml = "providers:\n  eks:\n    issuer: https://oidc.eks.eu-west-1.amazonaws.com/id/ABC\n    account: \"123456789012\"\nroles:\n  - name: app\n    service_accounts: [default:app]\n";
+        let options = SpecOptions::default();
+        let spec = Spec::parse(yaml, SpecFormat::Yaml, &options).unwrap();
+        let generator = Generator::new(&spec, &options, Layout::Json, "roles.yaml").unwrap();
+        let file = generator.file(0).unwrap();
+        let expected = file.contents().unwrap();
+        for unnamed in [true, false] {
+            let root = std::env::temp_dir().join(format!("irsa-tree-{unnamed}-{}", std::process::id()));
+            let _ = fs::remove_dir_all(&root);
+            let tree = Tree::open(&root).unwrap();
+            tree.unnamed.store(unnamed && tree.unnamed.load(Ordering::Relaxed), Ordering::Relaxed);
+            let (change, hash) = tree.write(&file, &file.path(), &mut Vec::new()).unwrap();
+            assert_eq!(change, Change::Create);
+            assert_eq!(hash, content_hash(&expected));
+            assert_eq!(fs::read_to_string(root.join(file.path())).unwrap(), expected);
+            let names: Vec<_> = fs::read_dir(&root).unwrap().map(|e| e.unwrap().file_name()).collect();
+            assert_eq!(names, [std::ffi::OsString::from(file.path())], "unnamed: {unnamed}");
+            fs::remove_dir_all(&root).unwrap();
+        }
     }
 }

@@ -69,8 +69,10 @@ impl LegacyPrincipal {
         } else {
             !id.chars().any(|c| unprintable(&c))
         };
-        if let Some(c) = (!clean).then(|| id.chars().find(unprintable)).flatten() {
-            return Err(fail(format!("the ID has the character `{}`", c.escape_debug())));
+        if !clean {
+            if let Some(c) = id.chars().find(unprintable) {
+                return Err(fail(format!("the ID has the character `{}`", c.escape_debug())));
+            }
         }
         if id.contains(['*', '?']) {
             return Err(fail(

@@ -175,3 +175,46 @@ fn a_killed_run_leaves_whole_files_and_the_next_run_completes_it() {
     // At least one kill landed while files were being written (the run takes seconds).
     assert!(interrupted > 0, "no run was interrupted half-way; the spec is too small for this machine");
 }
+
+/// Generated files get the permissions of the umask, new ones (made unnamed) and updated ones
+/// (renamed into place) alike: some kernels and file systems do not apply the umask to an
+/// unnamed file, so irsa applies it itself.
+#[cfg(unix)]
+#[test]
+fn generated_files_follow_the_umask() {
+    use std::os::unix::fs::PermissionsExt;
+
+    let dir = dir("umask");
+    let out = dir.join("out");
+    let generate = |spec_text: String| {
+        let spec = dir.join("spec.json");
+        fs::write(&spec, spec_text).unwrap();
+        let status = std::process::Command::new("sh")
+            .args(["-c", r#"umask 027 && exec "$0" "$@""#, env!("CARGO_BIN_EXE_irsa")])
+            .args(["generate", spec.to_str().unwrap(), "--out", out.to_str().unwrap(), "--layout", "json"])
+            .stdout(std::process::Stdio::null())
+            .status()
+            .unwrap();
+        assert!(status.success());
+    };
+    let modes = || -> Vec<(String, u32)> {
+        let mut modes: Vec<(String, u32)> = fs::read_dir(&out)
+            .unwrap()
+            .map(|e| e.unwrap())
+            .map(|e| (e.file_name().to_string_lossy().into_owned(), e.metadata().unwrap().permissions().mode() & 0o777))
+            .collect();
+        modes.sort();
+        modes
+    };
+    generate(big_spec(3));
+    let first = modes();
+    assert_eq!(first.len(), 4, "{first:?}"); // 3 roles and the record
+    assert!(first.iter().all(|(_, mode)| *mode == 0o640), "{first:?}");
+    // Another cluster ID and a fourth role: three files updated, one new, the record replaced.
+    let before = fs::read_to_string(out.join("app-000000.json")).unwrap();
+    generate(big_spec(4).replace("/id/ABC", "/id/ABD"));
+    assert_ne!(fs::read_to_string(out.join("app-000000.json")).unwrap(), before);
+    let second = modes();
+    assert_eq!(second.len(), 5, "{second:?}");
+    assert!(second.iter().all(|(_, mode)| *mode == 0o640), "{second:?}");
+}

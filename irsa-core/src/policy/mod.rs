@@ -264,10 +264,9 @@ impl PolicyDocument {
 /// The characters of a policy's text as IAM counts them: white space excluded.
 pub(crate) fn iam_count(text: &str) -> usize {
     if text.is_ascii() {
-        // Most policies hold no byte at or below the space: count those first (this loop
-        // vectorizes), then, only when there are some, which of them are white space (the same
-        // set as `char::is_whitespace` on ASCII).
-        // Counted 255 bytes at a time into a byte-wide total, which vectorizes.
+        // Most policies hold no byte at or below the space: count those first, 255 bytes at a
+        // time into a byte-wide total (which vectorizes), then, only when there are some, which
+        // of them are white space (the same set as `char::is_whitespace` on ASCII).
         let low: usize = text
             .as_bytes()
             .chunks(255)
