@@ -16,6 +16,14 @@ pub(crate) fn emit(bytes: &[u8], out: Option<&Path>) -> Result<(), Failure> {
     }
 }
 
+/// [`emit`] for a text, which is given a final newline when it has none.
+pub(crate) fn emit_text(mut text: String, out: Option<&Path>) -> Result<(), Failure> {
+    if !text.ends_with('\n') {
+        text.push('\n');
+    }
+    emit(text.as_bytes(), out)
+}
+
 fn write_stdout(bytes: &[u8]) -> Result<(), Failure> {
     let mut stdout = io::stdout().lock();
     match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
@@ -51,4 +59,14 @@ pub(crate) fn temp_path(path: &Path) -> Result<PathBuf, Failure> {
     temp_name.push(file_name);
     temp_name.push(format!(".irsa-{}.tmp", std::process::id()));
     Ok(path.with_file_name(temp_name))
+}
+
+/// Whether a file name is one of irsa's temporary files (`.<name>.irsa-<pid>.tmp`,
+/// [`temp_path`]).
+pub(crate) fn is_temp_name(name: &str) -> bool {
+    name.starts_with('.')
+        && name
+            .strip_suffix(".tmp")
+            .and_then(|rest| rest.rsplit_once(".irsa-"))
+            .is_some_and(|(_, pid)| !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit()))
 }

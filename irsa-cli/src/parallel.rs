@@ -1,7 +1,7 @@
 //! Work spread over the machine's cores (at most [`MAX_THREADS`]), in chunks of consecutive
 //! items taken in turn, so that results can be put back in order.
 
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
 
 /// Threads beyond this many gain nothing: the work left is the file system's.
@@ -21,28 +21,22 @@ pub(crate) fn first_failure<E: Send>(
 ) -> Option<(usize, E)> {
     let chunks = count.div_ceil(chunk);
     let next_chunk = AtomicUsize::new(0);
-    let failed = AtomicBool::new(false);
+    // The lowest chunk found failing so far (`usize::MAX`: none); chunks after it are skipped.
     let failed_chunk = AtomicUsize::new(usize::MAX);
     let failures = thread::scope(|scope| {
         let workers: Vec<_> = (0..threads(chunks))
             .map(|_| {
                 scope.spawn(|| {
-                    let mut found = None;
                     loop {
                         let index = next_chunk.fetch_add(1, Ordering::Relaxed);
-                        if index >= chunks
-                            || (failed.load(Ordering::Relaxed) && index > failed_chunk.load(Ordering::Relaxed))
-                        {
-                            return found;
+                        if index >= chunks || index > failed_chunk.load(Ordering::Relaxed) {
+                            return None;
                         }
                         let start = index * chunk;
-                        if let Some(failure) =
-                            (start..count.min(start + chunk)).find_map(|i| check(i).err().map(|e| (i, e)))
-                        {
+                        let failure = (start..count.min(start + chunk)).find_map(|i| check(i).err().map(|e| (i, e)));
+                        if failure.is_some() {
                             failed_chunk.fetch_min(index, Ordering::Relaxed);
-                            failed.store(true, Ordering::Relaxed);
-                            found = Some(failure);
-                            return found;
+                            return failure;
                         }
                     }
                 })

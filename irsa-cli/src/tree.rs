@@ -20,7 +20,7 @@ use irsa_core::generate::{ContentHasher, GeneratedFile, MARKER_PREFIX, content_h
 use serde::de::{self, DeserializeSeed, MapAccess, Visitor};
 
 use crate::failure::Failure;
-use crate::output::temp_path;
+use crate::output::{is_temp_name, temp_path};
 
 /// The record of generated files, in the output folder.
 pub(crate) const RECORD_FILE: &str = ".irsa-generated.json";
@@ -163,9 +163,9 @@ impl Tree {
 
     /// What writing `file` would change, without writing it.
     pub(crate) fn change(&self, file: &GeneratedFile<'_>, path: &str) -> Result<Change, Failure> {
-        let mut sink = Sink { writer: io::sink(), hasher: ContentHasher::new(), error: None };
-        file.write_to(&mut sink).map_err(|error| Failure::InFile { file: path.to_owned(), error })?;
-        let new = sink.hasher.finish();
+        let mut hasher = ContentHasher::new();
+        file.write_to(&mut hasher).map_err(|error| Failure::InFile { file: path.to_owned(), error })?;
+        let new = hasher.finish();
         Ok(match hash_file(&self.root.join(path))? {
             None => Change::Create,
             Some((existing, _)) if existing == new => Change::Unchanged,
@@ -390,33 +390,6 @@ impl RecordWriter {
         drop(self.writer.into_inner().map_err(|e| fail(e.into_error()))?);
         fs::rename(&self.temp, &self.target).map_err(fail)
     }
-}
-
-/// A `fmt::Write` that hashes what passes and forwards it to an `io::Write`.
-struct Sink<W: Write> {
-    writer: W,
-    hasher: ContentHasher,
-    error: Option<io::Error>,
-}
-
-impl<W: Write> fmt::Write for Sink<W> {
-    fn write_str(&mut self, s: &str) -> fmt::Result {
-        self.hasher.update(s.as_bytes());
-        self.writer.write_all(s.as_bytes()).map_err(|error| {
-            self.error = Some(error);
-            fmt::Error
-        })
-    }
-}
-
-/// Whether a file name is one of irsa's temporary files (`.<name>.irsa-<pid>.tmp`,
-/// [`crate::output::temp_path`]).
-fn is_temp_name(name: &str) -> bool {
-    name.starts_with('.')
-        && name
-            .strip_suffix(".tmp")
-            .and_then(|rest| rest.rsplit_once(".irsa-"))
-            .is_some_and(|(_, pid)| !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit()))
 }
 
 fn symlink_in_the_way(path: &Path) -> Failure {

@@ -6,11 +6,11 @@ use irsa_core::read::PolicySource;
 use super::read_policy_input;
 use crate::cli::{ConvertArgs, Format};
 use crate::failure::Failure;
-use crate::output::emit;
+use crate::output::emit_text;
 
 pub(crate) fn run(args: &ConvertArgs) -> Result<(), Failure> {
     let input = read_policy_input(&args.input)?;
-    let mut text = match args.to {
+    let text = match args.to {
         // Terraform's documents as the AWS provider renders them; JSON as read (get-role
         // output decoded), indented.
         Format::Json => match input.read.source {
@@ -19,8 +19,5 @@ pub(crate) fn run(args: &ConvertArgs) -> Result<(), Failure> {
         },
         Format::Hcl => policy_to_terraform(&input.read.document, &input.label).map_err(|e| input.failure(e))?,
     };
-    if !text.ends_with('\n') {
-        text.push('\n');
-    }
-    emit(text.as_bytes(), args.out.as_deref())
+    emit_text(text, args.out.as_deref())
 }

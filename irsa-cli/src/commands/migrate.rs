@@ -2,16 +2,15 @@
 
 use std::io::Write;
 
+use irsa_core::ErrorKind;
 use irsa_core::hcl::policy_to_terraform;
-use irsa_core::lint::{LintOptions, refuse_errors};
 use irsa_core::migrate::{Change, migrate};
-use irsa_core::{ErrorKind, check_trust_policy_size};
 
 use super::read_policy_input;
-use super::trust::{build_failure, trust_policy};
+use super::trust::{build_failure, refuse_unwritable, trust_policy};
 use crate::cli::{Format, MigrateArgs};
 use crate::failure::Failure;
-use crate::output::emit;
+use crate::output::emit_text;
 
 pub(crate) fn run(args: &MigrateArgs) -> Result<(), Failure> {
     let trust = trust_policy(&args.trust)?;
@@ -24,24 +23,16 @@ pub(crate) fn run(args: &MigrateArgs) -> Result<(), Failure> {
         },
         _ => build_failure(error),
     })?;
-    check_trust_policy_size(&migrated.document, args.quota).map_err(|error| Failure::Input {
-        flag: None,
-        error,
-        hint: None,
-    })?;
-    refuse_errors(&migrated.document, &LintOptions { quota: args.quota }).map_err(|error| Failure::Input {
-        flag: None,
-        error,
-        hint: Some("irsa keeps statements it does not own as they are: fix these in the input (irsa lint shows them)"),
-    })?;
-    let mut text = match args.format {
+    refuse_unwritable(
+        &migrated.document,
+        args.quota,
+        Some("irsa keeps statements it does not own as they are: fix these in the input (irsa lint shows them)"),
+    )?;
+    let text = match args.format {
         Format::Json => migrated.document.to_json_pretty(),
         Format::Hcl => policy_to_terraform(&migrated.document, &input.label).map_err(|e| input.failure(e))?,
     };
-    if !text.ends_with('\n') {
-        text.push('\n');
-    }
-    emit(text.as_bytes(), args.out.as_deref())?;
+    emit_text(text, args.out.as_deref())?;
     if args.explain {
         explain(&migrated.changes);
     }

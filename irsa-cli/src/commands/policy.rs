@@ -1,12 +1,11 @@
 //! `irsa policy`: one role's trust policy, as IAM JSON or Terraform.
 
-use irsa_core::lint::{LintOptions, refuse_errors};
-use irsa_core::{RoleName, check_trust_policy_size};
+use irsa_core::RoleName;
 
-use super::trust::{build_failure, trust_policy};
+use super::trust::{build_failure, refuse_unwritable, trust_policy};
 use crate::cli::{Format, PolicyArgs};
 use crate::failure::Failure;
-use crate::output::emit;
+use crate::output::emit_text;
 
 pub(crate) fn run(args: &PolicyArgs) -> Result<(), Failure> {
     if args.format == Format::Json && args.role_name.is_some() {
@@ -21,21 +20,13 @@ pub(crate) fn run(args: &PolicyArgs) -> Result<(), Failure> {
         args.role_name.as_deref().map(str::parse).transpose().map_err(|e| Failure::input("--role-name", e))?;
 
     let policy = trust_policy(&args.trust)?.build().map_err(build_failure)?;
-    check_trust_policy_size(&policy, args.quota).map_err(|error| Failure::Input { flag: None, error, hint: None })?;
-    refuse_errors(&policy, &LintOptions { quota: args.quota }).map_err(|error| Failure::Input {
-        flag: None,
-        error,
-        hint: None,
-    })?;
+    refuse_unwritable(&policy, args.quota, None)?;
 
-    let mut text = match args.format {
+    let text = match args.format {
         Format::Json if args.compact => policy.to_json_compact(),
         Format::Json => policy.to_json_pretty(),
         Format::Hcl => irsa_core::hcl::trust_policy_terraform(&policy, role_name.as_ref())
             .map_err(|e| Failure::input("--role-name", e))?,
     };
-    if !text.ends_with('\n') {
-        text.push('\n');
-    }
-    emit(text.as_bytes(), args.out.as_deref())
+    emit_text(text, args.out.as_deref())
 }

@@ -13,7 +13,7 @@ use crate::Outcome;
 use crate::cli::{PolicyInput, SimulateArgs, SimulateFormat};
 use crate::failure::Failure;
 use crate::input::{MAX_POLICY_BYTES, read_text};
-use crate::output::emit;
+use crate::output::{emit, emit_text};
 
 /// The largest token file irsa reads (service-account tokens are about a kilobyte).
 const MAX_TOKEN_BYTES: u64 = 64 * 1024;
@@ -56,7 +56,7 @@ pub(crate) fn run(args: &SimulateArgs) -> Result<Outcome, Failure> {
     };
     let request = Request { provider, claims, client_ids: args.client_ids.clone(), now, from_token };
     let simulation = simulate(policy, &request);
-    let mut text = match args.format {
+    let text = match args.format {
         SimulateFormat::Text => {
             let mut text = simulation.to_text();
             if from_token {
@@ -66,10 +66,7 @@ pub(crate) fn run(args: &SimulateArgs) -> Result<Outcome, Failure> {
         }
         SimulateFormat::Json => simulation.to_json(),
     };
-    if !text.ends_with('\n') {
-        text.push('\n');
-    }
-    emit(text.as_bytes(), None)?;
+    emit_text(text, None)?;
     Ok(if simulation.decision == Decision::Allow { Outcome::Success } else { Outcome::Negative })
 }
 

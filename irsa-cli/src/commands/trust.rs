@@ -1,8 +1,11 @@
 //! The shared trust options (`--provider`, `--issuer`, `--sa`, ...) turned into an
 //! [`irsa_core::TrustPolicy`], each rejected value named with its flag.
 
+use irsa_core::lint::{LintOptions, refuse_errors};
+use irsa_core::policy::PolicyDocument;
 use irsa_core::{
     AccountId, Audience, ErrorKind, LegacyPrincipal, OidcProvider, Partition, ServiceAccount, TrustPolicy,
+    check_trust_policy_size,
 };
 
 use crate::cli::TrustArgs;
@@ -39,6 +42,17 @@ pub(crate) fn build_failure(error: irsa_core::Error) -> Failure {
         ErrorKind::ProviderArn => Failure::input("--provider/--issuer", error),
         _ => Failure::Input { flag: None, error, hint: Some(TRUST_HINT) },
     }
+}
+
+/// Refuses a policy irsa is about to write that IAM would refuse for its size (against
+/// `quota`), or that has an error-level lint finding; `lint_hint` says how to mend the latter.
+pub(crate) fn refuse_unwritable(
+    policy: &PolicyDocument,
+    quota: usize,
+    lint_hint: Option<&'static str>,
+) -> Result<(), Failure> {
+    check_trust_policy_size(policy, quota).map_err(|error| Failure::Input { flag: None, error, hint: None })?;
+    refuse_errors(policy, &LintOptions { quota }).map_err(|error| Failure::Input { flag: None, error, hint: lint_hint })
 }
 
 fn issuer_providers(args: &TrustArgs) -> Result<Vec<OidcProvider>, Failure> {

@@ -425,7 +425,16 @@ pub fn content_hash(text: &str) -> u64 {
     xxhash_rust::xxh3::xxh3_64(text.as_bytes())
 }
 
-/// [`content_hash`], fed piece by piece.
+/// [`content_hash`], fed piece by piece (also as a [`fmt::Write`]).
+///
+/// ```
+/// use std::fmt::Write;
+/// use irsa_core::generate::{ContentHasher, content_hash};
+///
+/// let mut hasher = ContentHasher::new();
+/// write!(hasher, "{}-{}", "a", 1).unwrap();
+/// assert_eq!(hasher.finish(), content_hash("a-1"));
+/// ```
 #[derive(Clone)]
 pub struct ContentHasher(xxhash_rust::xxh3::Xxh3);
 
@@ -443,6 +452,14 @@ impl ContentHasher {
     /// The hash of everything fed.
     pub fn finish(&self) -> u64 {
         self.0.digest()
+    }
+}
+
+/// Hashes what is written, so that a file's hash is had without holding its text.
+impl fmt::Write for ContentHasher {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        self.update(s.as_bytes());
+        Ok(())
     }
 }
 
