@@ -122,9 +122,13 @@ pub(super) fn check(policy: &PolicyDocument, options: Option<&LintOptions>, know
             }
         }
 
+        // Only an Allow of sts:AssumeRoleWithWebIdentity from OIDC providers goes further (the
+        // cheap tests first).
+        if statement.effect != Effect::Allow || !covers_web_identity(statement) {
+            continue;
+        }
         let federated = oidc_providers(statement, known);
-        let web_identity = statement.effect == Effect::Allow && covers_web_identity(statement) && !federated.is_empty();
-        if !web_identity {
+        if federated.is_empty() {
             continue;
         }
         let names: Vec<&str> = federated.iter().map(|(arn, _)| *arn).collect();
@@ -277,6 +281,15 @@ struct KeyCondition<'s> {
     values: Vec<Cow<'s, str>>,
 }
 
+/// A condition key `<prefix>:<claim>` of an OIDC claim (`sub`, `aud`, `amr`, `azp`, in any
+/// case), split into its prefix and the claim's name; `None` for other keys (`aws:` and
+/// service keys such as `sts:ExternalId` have no `.` or `/` in their prefix).
+pub(crate) fn claim_key(key: &str) -> Option<(&str, &'static str)> {
+    let (prefix, claim) = key.rsplit_once(':')?;
+    let claim = CLAIMS.iter().find(|c| c.eq_ignore_ascii_case(claim))?;
+    (prefix.contains('.') || prefix.contains('/')).then_some((prefix, *claim))
+}
+
 fn conditions(statement: &Statement) -> Vec<KeyCondition<'_>> {
     let mut out = Vec::new();
     for (operator, keys) in statement.condition.iter().flat_map(|c| c.iter()) {
@@ -287,11 +300,7 @@ fn conditions(statement: &Statement) -> Vec<KeyCondition<'_>> {
         let base = unqualified.strip_suffix("IfExists").unwrap_or(unqualified);
         let positive = !base.contains("Not") && base != "Null";
         for (key, values) in keys.iter() {
-            let split = key.rsplit_once(':').and_then(|(prefix, claim)| {
-                let claim = CLAIMS.iter().find(|c| c.eq_ignore_ascii_case(claim))?;
-                // `aws:` and service keys (`sts:ExternalId`) are not claims of a provider.
-                (prefix.contains('.') || prefix.contains('/')).then_some((prefix, *claim))
-            });
+            let split = claim_key(key);
             out.push(KeyCondition {
                 operator,
                 base,
@@ -326,7 +335,7 @@ fn subject_values<'s>(subs: &[&KeyCondition<'s>]) -> Vec<&'s str> {
 
 /// The OIDC providers of a statement's `Federated` principal, with their ARN as written: one
 /// of `known`, or parsed.
-fn oidc_providers<'s>(statement: &'s Statement, known: &[&OidcProvider]) -> Vec<(&'s str, OidcProvider)> {
+pub(crate) fn oidc_providers<'s>(statement: &'s Statement, known: &[&OidcProvider]) -> Vec<(&'s str, OidcProvider)> {
     let provider = |id: &str| match known.iter().find(|p| p.has_arn(id)) {
         Some(provider) => Some((*provider).clone()),
         None => OidcProvider::from_arn(id).ok(),
@@ -347,17 +356,23 @@ fn oidc_providers<'s>(statement: &'s Statement, known: &[&OidcProvider]) -> Vec<
 
 /// Whether the statement's actions include `sts:AssumeRoleWithWebIdentity`.
 fn covers_web_identity(statement: &Statement) -> bool {
-    let matches = |pattern: &String| {
-        // Most actions are written out: compared ignoring case without allocating.
-        pattern.eq_ignore_ascii_case(ASSUME_ROLE_WITH_WEB_IDENTITY)
-            || (pattern.contains(['*', '?'])
-                && glob_match(&pattern.to_ascii_lowercase(), &ASSUME_ROLE_WITH_WEB_IDENTITY.to_ascii_lowercase()))
-    };
     match (&statement.action, &statement.not_action) {
-        (Some(actions), _) => actions.iter().any(matches),
-        (None, Some(not_actions)) => !not_actions.iter().any(matches),
+        (Some(actions), _) => web_identity_pattern(actions.iter()).is_some(),
+        (None, Some(not_actions)) => web_identity_pattern(not_actions.iter()).is_none(),
         (None, None) => false,
     }
+}
+
+/// The first of `patterns` (actions, compared ignoring case, with IAM's wildcards) that
+/// matches `sts:AssumeRoleWithWebIdentity`.
+pub(crate) fn web_identity_pattern<'p>(patterns: impl IntoIterator<Item = &'p String>) -> Option<&'p String> {
+    const ACTION: &str = "sts:assumerolewithwebidentity";
+    debug_assert_eq!(ACTION, ASSUME_ROLE_WITH_WEB_IDENTITY.to_ascii_lowercase());
+    patterns.into_iter().find(|pattern| {
+        // Most actions are written out: compared ignoring case without allocating.
+        pattern.eq_ignore_ascii_case(ACTION)
+            || (pattern.contains(['*', '?']) && glob_match(&pattern.to_ascii_lowercase(), ACTION))
+    })
 }
 
 /// IAM's wildcard match: `*` any run of characters, `?` one character.

@@ -4,7 +4,7 @@ use serde::Serialize;
 
 use super::jwt::Claims;
 use crate::OidcProvider;
-use crate::lint::checks::{edit_distance, glob_match, mismatch_reason};
+use crate::lint::checks::{claim_key, edit_distance, glob_match, mismatch_reason, web_identity_pattern};
 use crate::policy::{PolicyDocument, Principal, Statement};
 use crate::trust::ASSUME_ROLE_WITH_WEB_IDENTITY;
 
@@ -106,24 +106,22 @@ enum KeyValue {
 impl Context<'_> {
     /// The values of a condition key: IAM compares key names ignoring case.
     fn value(&self, key: &str) -> KeyValue {
-        let Some((prefix, claim)) = key.rsplit_once(':') else {
+        if !key.contains(':') {
             return KeyValue::Unknown(format!("irsa does not know the key `{key}`"));
-        };
-        let claim = claim.to_ascii_lowercase();
-        let is_claim = matches!(claim.as_str(), "sub" | "aud" | "amr" | "azp");
-        if !is_claim || !(prefix.contains('.') || prefix.contains('/')) {
+        }
+        let Some((prefix, claim)) = claim_key(key) else {
             return KeyValue::Unknown(format!(
                 "irsa evaluates the web-identity keys `<issuer>:sub`, `:aud`, `:amr`, `:azp`; it does not know `{key}`, and does not guess"
             ));
-        }
+        };
         if !prefix.eq_ignore_ascii_case(self.provider.issuer()) {
             let (_, reason) = mismatch_reason(prefix, self.provider, std::slice::from_ref(self.provider));
             return KeyValue::Absent(format!(
                 "STS sets `{}` for this provider, not `{key}`: {reason}",
-                self.provider.condition_key(&claim)
+                self.provider.condition_key(claim)
             ));
         }
-        let values = match claim.as_str() {
+        let values = match claim {
             "sub" => self.claims.sub.iter().cloned().collect(),
             "aud" => self.claims.aud.clone(),
             "amr" => self.claims.amr.clone(),
@@ -250,11 +248,8 @@ fn check_principal(statement: &Statement, context: &Context<'_>) -> Check {
 }
 
 fn check_action(statement: &Statement) -> Check {
-    let action = ASSUME_ROLE_WITH_WEB_IDENTITY.to_ascii_lowercase();
-    let matching =
-        |patterns: &[String]| patterns.iter().find(|p| glob_match(&p.to_ascii_lowercase(), &action)).cloned();
     match (&statement.action, &statement.not_action) {
-        (Some(actions), _) => match matching(actions.as_slice()) {
+        (Some(actions), _) => match web_identity_pattern(actions.iter()) {
             Some(pattern) => Check {
                 holds: Truth::True,
                 why: format!("the action `{pattern}` covers {ASSUME_ROLE_WITH_WEB_IDENTITY}"),
@@ -267,7 +262,7 @@ fn check_action(statement: &Statement) -> Check {
                 ),
             },
         },
-        (None, Some(not_actions)) => match matching(not_actions.as_slice()) {
+        (None, Some(not_actions)) => match web_identity_pattern(not_actions.iter()) {
             Some(pattern) => Check {
                 holds: Truth::False,
                 why: format!("NotAction `{pattern}` excludes {ASSUME_ROLE_WITH_WEB_IDENTITY}"),

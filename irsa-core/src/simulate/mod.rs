@@ -19,7 +19,8 @@ pub use self::eval::{Check, ConditionCheck, Decision, StatementCheck, Truth};
 pub use self::jwt::{Claims, DecodedToken, decode_token};
 use crate::OidcProvider;
 use crate::error::{Error, ErrorKind};
-use crate::policy::{PolicyDocument, Principal};
+use crate::lint::checks::oidc_providers;
+use crate::policy::PolicyDocument;
 
 /// An `sts:AssumeRoleWithWebIdentity` request.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -153,15 +154,9 @@ fn sts_checks(request: &Request) -> Vec<String> {
 /// ```
 pub fn provider_for(policy: &PolicyDocument, iss: Option<&str>) -> Result<OidcProvider, Error> {
     let mut providers: Vec<OidcProvider> = Vec::new();
-    for statement in policy.statements() {
-        if let Some(Principal::Typed(map)) = &statement.principal {
-            for id in map.get("Federated").into_iter().flat_map(|ids| ids.iter()) {
-                if let Ok(provider) = OidcProvider::from_arn(id) {
-                    if !providers.contains(&provider) {
-                        providers.push(provider);
-                    }
-                }
-            }
+    for (_, provider) in policy.statements().iter().flat_map(|statement| oidc_providers(statement, &[])) {
+        if !providers.contains(&provider) {
+            providers.push(provider);
         }
     }
     let listed = || {
