@@ -173,17 +173,17 @@ pub fn migrate(document: &PolicyDocument, request: &TrustPolicy, remove_legacy: 
     if remove_legacy {
         let mut kept = Vec::with_capacity(statements.len());
         for (index, statement) in statements.into_iter().enumerate() {
-            if is_legacy(&statement) && statement.condition.is_some() {
-                changes.push(Change::KeptConditional { statement: index, sid: statement.sid.clone() });
-                kept.push(statement);
-            } else if is_legacy(&statement) {
-                changes.push(Change::Removed {
+            match (is_legacy(&statement), statement.condition.is_some()) {
+                (true, true) => {
+                    changes.push(Change::KeptConditional { statement: index, sid: statement.sid.clone() });
+                    kept.push(statement);
+                }
+                (true, false) => changes.push(Change::Removed {
                     statement: index,
                     sid: statement.sid.clone(),
                     principals: principal_list(statement.principal.as_ref()),
-                });
-            } else {
-                kept.push(statement);
+                }),
+                (false, _) => kept.push(statement),
             }
         }
         statements = kept;
@@ -197,29 +197,23 @@ pub fn migrate(document: &PolicyDocument, request: &TrustPolicy, remove_legacy: 
     }
 
     for (provider, _) in request.providers() {
-        let Some(new) = wanted.iter().find(|s| federated_provider(s) == Some(provider.arn())) else { continue };
-        match statements.iter().position(|s| is_mergeable(s, provider)) {
-            Some(index) => {
-                let existing = statements.get_mut(index);
-                if let Some(existing) = existing {
-                    changes.push(merge_web_identity(existing, new, provider, index));
-                }
-            }
-            None => {
-                let subjects = request.service_accounts().iter().map(|sa| sa.subject()).collect();
-                statements.push(new.clone());
-                changes.push(Change::Added { statement: statements.len() - 1, provider: provider.arn(), subjects });
-            }
+        let Some(new) = wanted.iter().find(|s| federated_provider(s).is_some_and(|arn| provider.has_arn(arn))) else {
+            continue;
+        };
+        let mergeable = statements.iter_mut().enumerate().find(|(_, s)| is_mergeable(s, provider));
+        if let Some((index, existing)) = mergeable {
+            changes.push(merge_web_identity(existing, new, provider, index));
+        } else {
+            let subjects = request.service_accounts().iter().map(|sa| sa.subject()).collect();
+            statements.push(new.clone());
+            changes.push(Change::Added { statement: statements.len() - 1, provider: provider.arn(), subjects });
         }
     }
     if !request.legacy_principals().is_empty() {
         let new = wanted.iter().find(|s| is_legacy(s));
-        match (statements.iter().position(|s| is_legacy(s) && s.condition.is_none()), new) {
-            (Some(index), Some(new)) => {
-                if let Some(existing) = statements.get_mut(index) {
-                    changes.push(merge_legacy(existing, new, index));
-                }
-            }
+        let unconditional = statements.iter_mut().enumerate().find(|(_, s)| is_legacy(s) && s.condition.is_none());
+        match (unconditional, new) {
+            (Some((index, existing)), Some(new)) => changes.push(merge_legacy(existing, new, index)),
             (None, Some(new)) => {
                 statements.push(new.clone());
                 changes.push(Change::AddedLegacy {
@@ -257,10 +251,10 @@ fn is_legacy(statement: &Statement) -> bool {
 }
 
 /// The provider ARN of a statement whose principal is exactly one `Federated` ARN.
-fn federated_provider(statement: &Statement) -> Option<String> {
+fn federated_provider(statement: &Statement) -> Option<&str> {
     match &statement.principal {
         Some(Principal::Typed(map)) if map.len() == 1 => match map.get("Federated")?.as_slice() {
-            [arn] => Some(arn.clone()),
+            [arn] => Some(arn.as_str()),
             _ => None,
         },
         _ => None,
@@ -276,7 +270,7 @@ fn is_mergeable(statement: &Statement, provider: &OidcProvider) -> bool {
     let (sub, aud) = (provider.condition_key("sub"), provider.condition_key("aud"));
     let own_key = |key: &str| key == sub || key == aud;
     statement.effect == Effect::Allow
-        && federated_provider(statement) == Some(provider.arn())
+        && federated_provider(statement).is_some_and(|arn| provider.has_arn(arn))
         && statement.not_action.is_none()
         && statement.not_principal.is_none()
         && statement.resource.is_none()

@@ -145,35 +145,20 @@ pub fn read_policies(text: &str, format: PolicyFormat) -> Result<Vec<Result<Read
 /// assert!(!irsa_core::read::looks_like_policy("not json"));
 /// ```
 pub fn looks_like_policy(text: &str) -> bool {
-    #[derive(Deserialize)]
-    struct Keys {
-        #[serde(rename = "Statement")]
-        statement: Option<IgnoredAny>,
-        #[serde(rename = "Role")]
-        role: Option<IgnoredAny>,
-    }
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    serde_json::from_str::<Keys>(text).is_ok_and(|keys| keys.statement.is_some() || keys.role.is_some())
+    serde_json::from_str::<TopKeys>(text).is_ok_and(|keys| keys.statement.is_some() || keys.role.is_some())
 }
 
 /// Reads policy JSON or `aws iam get-role` output.
 fn read_json(text: &str) -> Result<ReadPolicy, Error> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     // A look at the top-level keys only: `Role` means get-role output.
-    let is_get_role = serde_json::from_str::<Probe>(text).is_ok_and(|probe| probe.role.is_some());
+    let is_get_role = serde_json::from_str::<TopKeys>(text).is_ok_and(|keys| keys.role.is_some());
     if !is_get_role {
         let document = PolicyDocument::from_json(text)?;
         return Ok(ReadPolicy { document, source: PolicySource::Json, statement_locations: statement_locations(text) });
     }
-    let output: GetRole = serde_json::from_str(text).map_err(|e| {
-        let location = Location { line: e.line(), column: e.column() };
-        Error::new(
-            ErrorKind::PolicyJson,
-            "",
-            format!("get-role output: {}", crate::policy::strip_serde_position(&e.to_string())),
-        )
-        .at(location)
-    })?;
+    let output: GetRole = serde_json::from_str(text).map_err(|e| crate::policy::json_error(&e, "get-role output: "))?;
     let role_name = output.role.role_name;
     match output.role.document {
         None => Err(Error::new(
@@ -209,7 +194,7 @@ fn read_json(text: &str) -> Result<ReadPolicy, Error> {
 fn statement_locations(text: &str) -> Vec<Location> {
     let lines = LineIndex::new(text);
     let mut scanner = Scanner { bytes: text.as_bytes(), at: 0, found: None };
-    scanner.value(0);
+    scanner.value();
     scanner.found.unwrap_or_default().into_iter().map(|offset| lines.location(text, offset)).collect()
 }
 
@@ -248,7 +233,7 @@ impl Scanner<'_> {
         raw
     }
 
-    fn value(&mut self, depth: usize) {
+    fn value(&mut self) {
         self.skip_space();
         match self.peek() {
             Some(b'{') => {
@@ -262,9 +247,9 @@ impl Scanner<'_> {
                             self.at += 1; // the colon
                             self.skip_space();
                             if is_statement && self.found.is_none() {
-                                self.statements(depth);
+                                self.statements();
                             } else {
-                                self.value(depth + 1);
+                                self.value();
                             }
                         }
                         Some(b',') => self.at += 1,
@@ -276,7 +261,7 @@ impl Scanner<'_> {
                     }
                 }
             }
-            Some(b'[') => self.elements(depth, &mut |_| {}),
+            Some(b'[') => self.elements(&mut |_| {}),
             Some(b'"') => {
                 self.string();
             }
@@ -290,7 +275,7 @@ impl Scanner<'_> {
     }
 
     /// Walks a list, telling `each` where every element starts.
-    fn elements(&mut self, depth: usize, each: &mut dyn FnMut(usize)) {
+    fn elements(&mut self, each: &mut dyn FnMut(usize)) {
         self.at += 1;
         loop {
             self.skip_space();
@@ -302,26 +287,30 @@ impl Scanner<'_> {
                 Some(b',') => self.at += 1,
                 Some(_) => {
                     each(self.at);
-                    self.value(depth + 1);
+                    self.value();
                 }
             }
         }
     }
 
-    fn statements(&mut self, depth: usize) {
+    fn statements(&mut self) {
         let mut found = Vec::new();
         if self.peek() == Some(b'[') {
-            self.elements(depth, &mut |at| found.push(at));
+            self.elements(&mut |at| found.push(at));
         } else {
             found.push(self.at);
-            self.value(depth + 1);
+            self.value();
         }
         self.found = Some(found);
     }
 }
 
+/// Which of a policy's or get-role output's top-level keys a JSON object has (the values are
+/// skipped, not read).
 #[derive(Deserialize)]
-struct Probe {
+struct TopKeys {
+    #[serde(rename = "Statement")]
+    statement: Option<IgnoredAny>,
     #[serde(rename = "Role")]
     role: Option<IgnoredAny>,
 }

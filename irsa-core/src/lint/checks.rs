@@ -416,9 +416,9 @@ pub(crate) fn mismatch_reason<'p>(
     first: &'p OidcProvider,
     providers: &'p [OidcProvider],
 ) -> (&'p OidcProvider, String) {
+    let stripped = prefix.strip_prefix("https://").or_else(|| prefix.strip_prefix("http://"));
     for provider in providers {
         let issuer = provider.issuer();
-        let stripped = prefix.strip_prefix("https://").or_else(|| prefix.strip_prefix("http://"));
         if let Some(rest) = stripped {
             if rest == issuer {
                 return (provider, format!("a condition key has no scheme; write `{issuer}`, without https://"));

@@ -78,19 +78,19 @@ pub fn to_text(files: &[FileFindings<'_>], colour: bool) -> String {
         }
         out.push('\n');
     }
-    let all: Vec<&Finding> = files.iter().flat_map(|f| f.findings.iter()).collect();
-    let count = |severity: Severity| all.iter().filter(|f| f.severity() == severity).count();
-    let policies = plural(files.len(), "policy", "policies");
-    if all.is_empty() {
+    let summary = Summary::of(files);
+    let policies = plural(summary.policies, "policy", "policies");
+    let total = summary.errors + summary.warnings + summary.infos;
+    if total == 0 {
         let _ = writeln!(out, "no findings in {policies}");
     } else {
         let _ = writeln!(
             out,
             "{} in {policies}: {}, {}, {}",
-            plural(all.len(), "finding", "findings"),
-            plural(count(Severity::Error), "error", "errors"),
-            plural(count(Severity::Warning), "warning", "warnings"),
-            plural(count(Severity::Info), "info", "infos"),
+            plural(total, "finding", "findings"),
+            plural(summary.errors, "error", "errors"),
+            plural(summary.warnings, "warning", "warnings"),
+            plural(summary.infos, "info", "infos"),
         );
     }
     out
@@ -124,6 +124,22 @@ struct Summary {
     infos: usize,
 }
 
+impl Summary {
+    /// How many policies, and how many findings of each severity (the text and JSON reports'
+    /// last words).
+    fn of(files: &[FileFindings<'_>]) -> Summary {
+        let count = |severity: Severity| {
+            files.iter().flat_map(|f| f.findings.iter()).filter(|f| f.severity() == severity).count()
+        };
+        Summary {
+            policies: files.len(),
+            errors: count(Severity::Error),
+            warnings: count(Severity::Warning),
+            infos: count(Severity::Info),
+        }
+    }
+}
+
 /// Findings as JSON: `{"findings": [{"file", "policy", "rule", "severity", "statement", "sid",
 /// "line", "column", "message"}], "summary": {"policies", "errors", "warnings", "infos"}}`.
 pub fn to_json(files: &[FileFindings<'_>]) -> String {
@@ -143,9 +159,7 @@ pub fn to_json(files: &[FileFindings<'_>]) -> String {
             })
         })
         .collect();
-    let count = |severity: &str| findings.iter().filter(|f| f.severity == severity).count();
-    let summary =
-        Summary { policies: files.len(), errors: count("error"), warnings: count("warning"), infos: count("info") };
+    let summary = Summary::of(files);
     #[allow(clippy::expect_used)]
     serde_json::to_string_pretty(&JsonReport { findings, summary }).expect("findings always serialize")
 }

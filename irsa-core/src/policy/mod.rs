@@ -235,10 +235,7 @@ impl PolicyDocument {
     /// Errors carry the line and column of the problem: bad JSON, an unknown element, a value
     /// of the wrong shape, or a key given twice.
     pub fn from_json(text: &str) -> Result<PolicyDocument, Error> {
-        serde_json::from_str(text).map_err(|e| {
-            let location = Location { line: e.line(), column: e.column() };
-            Error::new(ErrorKind::PolicyJson, "", strip_serde_position(&e.to_string())).at(location)
-        })
+        serde_json::from_str(text).map_err(|e| json_error(&e, ""))
     }
 
     /// The document as indented JSON (two spaces, no final newline), the way the AWS
@@ -259,6 +256,13 @@ impl PolicyDocument {
     pub fn iam_size(&self) -> usize {
         iam_count(&self.to_json_compact())
     }
+}
+
+/// A policy JSON error: serde_json's message after `context`, without its position, which the
+/// error carries as its location.
+pub(crate) fn json_error(e: &serde_json::Error, context: &str) -> Error {
+    let location = Location { line: e.line(), column: e.column() };
+    Error::new(ErrorKind::PolicyJson, "", format!("{context}{}", strip_serde_position(&e.to_string()))).at(location)
 }
 
 /// The characters of a policy's text as IAM counts them: white space excluded.

@@ -169,35 +169,36 @@ pub(super) fn check_statements(policy: &PolicyDocument, context: &Context<'_>) -
         .collect()
 }
 
-/// The decision from the statements' checks: an explicit Deny wins, then an Allow; a
-/// statement irsa cannot decide that could change the outcome makes it undecided (`None`).
-pub(super) fn decide(statements: &[StatementCheck]) -> (Decision, Option<String>, String) {
+/// The decision from the statements' checks, whether irsa could decide it, and why: an
+/// explicit Deny wins, then an Allow; a statement irsa cannot decide that could change the
+/// outcome makes it undecided.
+pub(super) fn decide(statements: &[StatementCheck]) -> (Decision, bool, String) {
     let with = |effect: &str, truth: Truth| statements.iter().find(|s| s.effect == effect && s.applies == truth);
     if let Some(deny) = with("Deny", Truth::True) {
         return (
             Decision::Deny,
-            None,
+            true,
             format!("statement {} denies it explicitly (an explicit Deny wins)", deny.index),
         );
     }
     if let Some(deny) = with("Deny", Truth::Unknown) {
         return (
             Decision::Deny,
-            Some(format!("statement {} is a Deny that irsa cannot decide", deny.index)),
+            false,
             format!("undecided: statement {} is a Deny with a condition irsa does not evaluate", deny.index),
         );
     }
     if let Some(allow) = with("Allow", Truth::True) {
-        return (Decision::Allow, None, format!("statement {} allows it", allow.index));
+        return (Decision::Allow, true, format!("statement {} allows it", allow.index));
     }
     if let Some(allow) = with("Allow", Truth::Unknown) {
         return (
             Decision::Deny,
-            Some(format!("statement {} might allow it, with a condition irsa does not evaluate", allow.index)),
+            false,
             format!("undecided: statement {} might allow it, with a condition irsa does not evaluate", allow.index),
         );
     }
-    (Decision::Deny, None, "no statement allows it (an implicit deny)".to_owned())
+    (Decision::Deny, true, "no statement allows it (an implicit deny)".to_owned())
 }
 
 fn check_principal(statement: &Statement, context: &Context<'_>) -> Check {
@@ -370,9 +371,8 @@ fn check_condition(operator: &str, key: &str, values: Vec<String>, context: &Con
                 matches.iter().filter_map(|(r, m)| m.as_ref().map(|p| format!("`{r}` matches `{p}`"))).collect();
             result.why = match (found.is_empty(), negated) {
                 (false, false) => found.join(", "),
-                (true, false) => format!("the request has {}, which matches none of the values", shown.join(", ")),
                 (false, true) => format!("{}, which the negation excludes", found.join(", ")),
-                (true, true) => format!("the request has {}, which matches none of the values", shown.join(", ")),
+                (true, _) => format!("the request has {}, which matches none of the values", shown.join(", ")),
             };
             if request.len() > 1 && set == Set::Single {
                 result.why.push_str(

@@ -86,14 +86,14 @@ pub struct Simulation {
 pub fn simulate(policy: &PolicyDocument, request: &Request) -> Simulation {
     let context = eval::Context { provider: &request.provider, claims: &request.claims };
     let statements = eval::check_statements(policy, &context);
-    let (decision, undecided, mut reason) = eval::decide(&statements);
+    let (decision, decided, mut reason) = eval::decide(&statements);
     let sts_checks = sts_checks(request);
     if decision == Decision::Allow && !sts_checks.is_empty() {
         reason.push_str(", but STS rejects the token before it reads the policy (see STS below)");
     }
     Simulation {
         decision,
-        decided: undecided.is_none(),
+        decided,
         reason,
         provider: request.provider.arn(),
         sub: request.claims.sub.clone(),
