@@ -1,10 +1,9 @@
 //! Layout `kops`: the `spec.iam.serviceAccountExternalPermissions` list, for kops to create
 //! one role per service account itself.
 
-use std::collections::HashMap;
+use std::collections::HashSet;
 use std::fmt;
 
-use super::content_hash;
 use crate::error::{Error, ErrorKind};
 use crate::kubernetes::write_yaml_string;
 use crate::spec::Spec;
@@ -15,10 +14,9 @@ pub(super) const FILE_NAME: &str = "kops-service-account-permissions.yaml";
 /// What kops cannot express is refused rather than dropped.
 pub(super) fn check(spec: &Spec) -> Result<(), Error> {
     let fail = |rule: String| Err(Error::new(ErrorKind::Spec, "", rule));
-    // Service accounts by the hash of their text: where each was first seen.
     let accounts = spec.roles.iter().map(|role| role.service_accounts.len()).sum();
-    let mut seen: HashMap<u64, (usize, usize)> = HashMap::with_capacity(accounts);
-    for (role_index, role) in spec.roles.iter().enumerate() {
+    let mut seen: HashSet<&str> = HashSet::with_capacity(accounts);
+    for role in &spec.roles {
         let name = &role.name;
         if role.service_accounts.is_empty() {
             return fail(format!("role `{name}`: kops makes a role per service account, and this role has none"));
@@ -31,17 +29,12 @@ pub(super) fn check(spec: &Spec) -> Result<(), Error> {
         if role.policy_arns.is_empty() {
             return fail(format!("role `{name}`: kops needs policyARNs for each service account; give policy_arns"));
         }
-        for (sa_index, sa) in role.service_accounts.iter().enumerate() {
+        for sa in &role.service_accounts {
             if sa.name().contains(['*', '?']) {
                 return fail(format!("role `{name}`: kops refuses a wildcard in a service account name (`{sa}`)"));
             }
-            if let Some((first_role, first_sa)) = seen.insert(content_hash(sa.as_str()), (role_index, sa_index)) {
-                let first = spec.roles.get(first_role).and_then(|r| r.service_accounts.get(first_sa));
-                if first == Some(sa) {
-                    return fail(format!(
-                        "the service account `{sa}` is in more than one role; kops gives it one role"
-                    ));
-                }
+            if !seen.insert(sa.as_str()) {
+                return fail(format!("the service account `{sa}` is in more than one role; kops gives it one role"));
             }
         }
     }

@@ -223,8 +223,8 @@ impl<'a> Generator<'a> {
     /// One manifest per exact subject; a service account can name one role only, and the
     /// role's ARN must be known.
     fn manifest_jobs(&self) -> Result<Vec<Job>, Error> {
-        // Keyed by a hash of the subject, checked on a hit: a few bytes per service account.
-        let mut owners: HashMap<u64, (u32, u32)> = HashMap::new();
+        // The role of each service account so far.
+        let mut owners: HashMap<&str, usize> = HashMap::new();
         let mut jobs = Vec::new();
         for (index, role) in self.spec.roles.iter().enumerate() {
             let has_manifests = role.service_accounts.iter().any(|sa| !sa.has_wildcard());
@@ -240,18 +240,16 @@ impl<'a> Generator<'a> {
             }
             for (sa_index, sa) in role.service_accounts.iter().enumerate().filter(|(_, sa)| !sa.has_wildcard()) {
                 let here = (index_u32(index)?, index_u32(sa_index)?);
-                if let Some((other_role, other_sa)) = owners.insert(content_hash(sa.as_str()), here) {
-                    let other = self.role(other_role as usize)?;
-                    if other.service_accounts.get(other_sa as usize) == Some(sa) {
-                        return Err(Error::new(
-                            ErrorKind::Spec,
-                            "",
-                            format!(
-                                "the service account `{sa}` is trusted by the roles `{}` and `{}`, but its manifest can name one role (eks.amazonaws.com/role-arn)",
-                                other.name, role.name
-                            ),
-                        ));
-                    }
+                if let Some(other) = owners.insert(sa.as_str(), index) {
+                    return Err(Error::new(
+                        ErrorKind::Spec,
+                        "",
+                        format!(
+                            "the service account `{sa}` is trusted by the roles `{}` and `{}`, but its manifest can name one role (eks.amazonaws.com/role-arn)",
+                            self.role(other)?.name,
+                            role.name
+                        ),
+                    ));
                 }
                 jobs.push(Job::Manifest(here.0, here.1));
             }
