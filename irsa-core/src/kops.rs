@@ -192,11 +192,8 @@ impl KopsIrsa {
         cert_manager: CertManager,
     ) -> Result<KopsIrsa, Error> {
         let fail = |rule: String| Error::new(ErrorKind::Region, region, rule);
-        let shaped = region.split('-').count() >= 3
-            && region.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-            && region.rsplit('-').next().is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()));
-        let of_region = Partition::for_region(region).filter(|_| shaped);
-        let Some(of_region) = of_region else {
+        // `for_region` knows regions by their shape: `<area>-<words>-<digits>`, in lowercase.
+        let Some(of_region) = Partition::for_region(region) else {
             return Err(fail("not an AWS region name (such as eu-west-1, cn-north-1, us-gov-west-1)".to_owned()));
         };
         let partition = partition.unwrap_or(of_region);

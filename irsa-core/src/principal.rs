@@ -61,18 +61,8 @@ impl LegacyPrincipal {
         if id.is_empty() {
             return Err(fail("the ID after `=` is empty".into()));
         }
-        // ASCII IDs (nearly all) are checked byte by byte: white space and control characters
-        // are the bytes up to the space, and DEL.
-        let unprintable = |c: &char| c.is_whitespace() || c.is_control();
-        let clean = if id.is_ascii() {
-            !id.bytes().any(|b| b <= b' ' || b == 0x7f)
-        } else {
-            !id.chars().any(|c| unprintable(&c))
-        };
-        if !clean {
-            if let Some(c) = id.chars().find(unprintable) {
-                return Err(fail(format!("the ID has the character `{}`", c.escape_debug())));
-            }
+        if let Some(c) = id.chars().find(|c| c.is_whitespace() || c.is_control()) {
+            return Err(fail(format!("the ID has the character `{}`", c.escape_debug())));
         }
         if id.contains(['*', '?']) {
             return Err(fail(

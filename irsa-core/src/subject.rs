@@ -47,12 +47,17 @@ impl ServiceAccount {
         if let Err(rule) = checked {
             return Err(Error::new(ErrorKind::Subject, format!("{namespace}:{name}"), rule));
         }
+        Ok(ServiceAccount::from_checked(namespace, name))
+    }
+
+    /// A service account of a namespace and name already checked.
+    fn from_checked(namespace: &str, name: &str) -> ServiceAccount {
         // One allocation of the exact size (a spec can hold hundreds of thousands).
         let mut text = String::with_capacity(namespace.len() + 1 + name.len());
         text.push_str(namespace);
         text.push(':');
         text.push_str(name);
-        Ok(ServiceAccount { text, colon: namespace.len() })
+        ServiceAccount { text, colon: namespace.len() }
     }
 
     /// Parses `namespace:name`. A full subject (`system:serviceaccount:namespace:name`) is
@@ -62,16 +67,8 @@ impl ServiceAccount {
             return ServiceAccount::new("*", "*");
         }
         let short = s.strip_prefix(SUBJECT_PREFIX).filter(|rest| rest.contains(':')).unwrap_or(s);
-        match short.split_once(':') {
-            Some((namespace, name)) if !name.contains(':') => {
-                ServiceAccount::new(namespace, name).map_err(|e| Error::new(ErrorKind::Subject, s, e.rule()))
-            }
-            _ => Err(Error::new(
-                ErrorKind::Subject,
-                s,
-                "expected NAMESPACE:NAME (one colon), for example `kube-system:external-dns`",
-            )),
-        }
+        let (namespace, name) = check_subject(short).map_err(|rule| Error::new(ErrorKind::Subject, s, rule))?;
+        Ok(ServiceAccount::from_checked(namespace, name))
     }
 
     /// `namespace:name`.

@@ -38,6 +38,16 @@ pub(super) fn render(spec: &Spec, role: &RoleSpec, marker: &str, out: &mut dyn f
     )?;
     let subjects: Vec<String> = role.service_accounts.iter().map(ServiceAccount::subject).collect();
     let trusted = |sub: &str| subjects.iter().any(|pattern| glob_match(pattern, sub));
+    // Per service account, the same through every provider: a subject it allows, and the
+    // near misses that no subject of the role trusts.
+    let asked: Vec<_> = role
+        .service_accounts
+        .iter()
+        .map(|sa| {
+            let misses: Vec<(String, String)> = near_misses(sa).into_iter().filter(|(_, sub)| !trusted(sub)).collect();
+            (sa, concrete(sa.namespace(), sa.name()), misses)
+        })
+        .collect();
     for (name, provider) in spec.role_providers(role) {
         let values = provider.audience.values_for(&provider.provider);
         // The audience its tokens carry: the one required, else the cluster kind's default.
@@ -52,8 +62,7 @@ pub(super) fn render(spec: &Spec, role: &RoleSpec, marker: &str, out: &mut dyn f
             let json = serde_json::to_string(&case).expect("a case always serializes");
             writeln!(out, "{json}")
         };
-        for sa in &role.service_accounts {
-            let allowed = concrete(sa.namespace(), sa.name());
+        for (sa, allowed, misses) in &asked {
             line(Case {
                 name: format!("{sa} through {name}"),
                 sub: allowed.clone(),
@@ -62,17 +71,15 @@ pub(super) fn render(spec: &Spec, role: &RoleSpec, marker: &str, out: &mut dyn f
                 provider: None,
                 expect: "allow",
             })?;
-            for (what, sub) in near_misses(sa) {
-                if !trusted(&sub) {
-                    line(Case {
-                        name: format!("{what} through {name}"),
-                        sub,
-                        aud,
-                        iss: iss.clone(),
-                        provider: None,
-                        expect: "deny",
-                    })?;
-                }
+            for (what, sub) in misses {
+                line(Case {
+                    name: format!("{what} through {name}"),
+                    sub: sub.clone(),
+                    aud,
+                    iss: iss.clone(),
+                    provider: None,
+                    expect: "deny",
+                })?;
             }
             let untrusted = format!(
                 "arn:{}:iam::{}:oidc-provider/untrusted.example.com",
@@ -81,7 +88,7 @@ pub(super) fn render(spec: &Spec, role: &RoleSpec, marker: &str, out: &mut dyn f
             );
             line(Case {
                 name: format!("{sa} through an untrusted provider, not {name}"),
-                sub: allowed,
+                sub: allowed.clone(),
                 aud,
                 iss: "https://untrusted.example.com".to_owned(),
                 provider: Some(untrusted),

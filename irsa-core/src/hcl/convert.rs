@@ -69,7 +69,7 @@ fn check_expressible(policy: &PolicyDocument) -> Result<(), Error> {
             None => format!("Statement[{index}]: {what}"),
         };
         if let Some(sid) = statement.sid.as_deref().filter(|s| !s.is_empty()) {
-            if !sid.chars().all(|c| c.is_ascii_alphanumeric()) {
+            if !crate::policy::is_valid_sid(sid) {
                 return Err(refuse(
                     sid,
                     at("a Sid has only letters and digits (IAM's rule, which the AWS provider enforces)"),

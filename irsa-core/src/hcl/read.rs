@@ -308,7 +308,7 @@ impl Reader<'_> {
                     match key {
                         "sid" => {
                             let sid = self.string(value, where_, key)?;
-                            if !sid.chars().all(|c| c.is_ascii_alphanumeric()) {
+                            if !crate::policy::is_valid_sid(&sid) {
                                 return Err(self.error(
                                     span,
                                     sid,
@@ -493,7 +493,7 @@ impl Reader<'_> {
             Some(version) => replace_variables(values, version, value.span(), self, &format!("{where_}.{key}"))?,
             None => values,
         };
-        Ok(Some(if values.len() == 1 { OneOrMany::from(values) } else { OneOrMany::Many(values) }))
+        Ok(Some(OneOrMany::from(values)))
     }
 
     /// A literal string (numbers and booleans become strings, as Terraform converts them).

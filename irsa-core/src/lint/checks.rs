@@ -85,7 +85,7 @@ pub(super) fn check(policy: &PolicyDocument, options: Option<&LintOptions>, know
             );
         }
         if let Some(sid) = statement.sid.as_deref() {
-            if !sid.chars().all(|c| c.is_ascii_alphanumeric()) {
+            if !crate::policy::is_valid_sid(sid) {
                 push(
                     Rule::ProhibitedElement,
                     at,

@@ -258,6 +258,11 @@ impl PolicyDocument {
     }
 }
 
+/// IAM's rule for a `Sid`, which the AWS provider enforces too: letters and digits only.
+pub(crate) fn is_valid_sid(sid: &str) -> bool {
+    sid.chars().all(|c| c.is_ascii_alphanumeric())
+}
+
 /// A policy JSON error: serde_json's message after `context`, without its position, which the
 /// error carries as its location.
 pub(crate) fn json_error(e: &serde_json::Error, context: &str) -> Error {
