@@ -115,7 +115,9 @@ fn json_fixtures_become_terraform_and_back_with_the_same_meaning() {
         // And HCL -> JSON -> HCL is a fixed point.
         let json_file = temp_file(&format!("{stem}.round.json"), &back.stdout);
         let again = irsa(&["convert", json_file.to_str().unwrap(), "--to", "hcl", "--name", &label(stem)]);
-        assert_eq!(again.stdout, irsa(&["convert", tf.to_str().unwrap(), "--to", "hcl"]).stdout, "{name}");
+        let tf_again = irsa(&["convert", tf.to_str().unwrap(), "--to", "hcl"]);
+        assert_eq!((again.code, tf_again.code), (Some(0), Some(0)), "{name}: {} {}", again.stderr, tf_again.stderr);
+        assert_eq!(again.stdout, tf_again.stdout, "{name}");
     }
 }
 

@@ -50,6 +50,10 @@ fn check(name: &str, file: &str, args: &[&str], format: &str) -> Run {
         "{name}: {}",
         again.stderr
     );
+    // What the second run says it did: nothing that changes the policy.
+    for change in ["irsa: added statement", "irsa: merged into", "irsa: removed statement"] {
+        assert!(!again.stderr.contains(change), "{name}: a second run says `{change}`: {}", again.stderr);
+    }
     run
 }
 
