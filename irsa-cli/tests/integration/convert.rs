@@ -267,12 +267,7 @@ fn broken_inputs() {
     ];
     for (to, file, content, needles) in cases {
         let path = temp_file(file, content);
-        let run = irsa(&["convert", path.to_str().unwrap(), "--to", to]);
-        assert_eq!(run.code, Some(2), "{file}: {}", run.stderr);
-        assert_eq!(run.stdout, "", "{file}");
-        for needle in *needles {
-            assert!(run.stderr.contains(needle), "{file}: {}\nmissing: {needle}", run.stderr);
-        }
+        irsa(&["convert", path.to_str().unwrap(), "--to", to]).assert_refused(file, needles);
     }
     let run = irsa(&["convert", "/nonexistent/policy.json", "--to", "hcl"]);
     assert_eq!(run.code, Some(2));

@@ -96,9 +96,6 @@ fn bad_inputs_are_exit_2() {
             "--account: invalid account ID",
         ),
     ] {
-        let run = kops(&args);
-        assert_eq!(run.code, Some(2), "{args:?}: {}", run.stderr);
-        assert!(run.stderr.contains(needle), "{args:?}: {}\nmissing: {needle}", run.stderr);
-        assert_eq!(run.stdout, "");
+        kops(&args).assert_refused(&format!("{args:?}"), &[needle]);
     }
 }

@@ -78,10 +78,7 @@ fn bad_input_is_exit_2() {
         ("empty.tf", "no data \"aws_iam_policy_document\" block to lint"),
         ("missing.json", "cannot read"),
     ] {
-        let run = lint(&[dir.join(file).to_str().unwrap()]);
-        assert_eq!(run.code, Some(2), "{file}: {}", run.stderr);
-        assert!(run.stderr.contains(needle), "{file}: {}\nmissing: {needle}", run.stderr);
-        assert_eq!(run.stdout, "", "{file}");
+        lint(&[dir.join(file).to_str().unwrap()]).assert_refused(file, &[needle]);
     }
     let run = lint(&["--quota", "3000", "examples/lint"]);
     assert_eq!(run.code, Some(2));

@@ -149,12 +149,7 @@ fn bad_migrations_write_nothing() {
     ];
     for (mut args, needles) in cases {
         args.extend(["--out", out.to_str().unwrap()]);
-        let run = migrate(&args);
-        assert_eq!(run.code, Some(2), "{args:?}: {}", run.stderr);
-        assert_eq!(run.stdout, "");
-        for needle in needles {
-            assert!(run.stderr.contains(needle), "{args:?}: {}\nmissing: {needle}", run.stderr);
-        }
+        migrate(&args).assert_refused(&format!("{args:?}"), &needles);
         assert!(!out.exists(), "{args:?} wrote {}", out.display());
     }
     // A statement irsa keeps as it is, but that lint finds broken, stops the migration...

@@ -196,12 +196,7 @@ fn no_stale_snapshots() {
 fn check_bad(args: &[&str], expected: &[&str]) {
     let mut full = vec!["policy"];
     full.extend_from_slice(args);
-    let run = irsa(&full);
-    assert_eq!(run.code, Some(2), "irsa {}\nstderr: {}", full.join(" "), run.stderr);
-    assert_eq!(run.stdout, "", "irsa {}", full.join(" "));
-    for needle in expected {
-        assert!(run.stderr.contains(needle), "irsa {}\nstderr: {}\nmissing: {needle}", full.join(" "), run.stderr);
-    }
+    irsa(&full).assert_refused(&format!("irsa {}", full.join(" ")), expected);
 }
 
 #[test]

@@ -489,14 +489,7 @@ fn garbage_tokens_are_exit_2() {
         (&format!("{}.{}", b64(b"{}"), b64(b"[]")), "the payload is not a JSON object of claims"),
         (&format!("{}.{}", b64(b"nope"), b64(b"{}")), "the header is not a JSON object"),
     ] {
-        let run = simulate(&["--policy", policy, "--token", token]);
-        assert_eq!(run.code, Some(2), "{token}: {}", run.stderr);
-        assert!(
-            run.stderr.contains("--token: invalid token") && run.stderr.contains(needle),
-            "{token}: {}\nmissing: {needle}",
-            run.stderr
-        );
-        assert_eq!(run.stdout, "");
+        simulate(&["--policy", policy, "--token", token]).assert_refused(token, &["--token: invalid token", needle]);
     }
     let run = simulate(&["--policy", policy]);
     assert_eq!(run.code, Some(2));

@@ -20,6 +20,19 @@ impl From<Output> for Run {
     }
 }
 
+impl Run {
+    /// Asserts that the run refused its input: exit code 2, nothing on standard output, and
+    /// each of `needles` in the message. `what` names the case in a failure.
+    #[track_caller]
+    pub(crate) fn assert_refused(&self, what: &str, needles: &[&str]) {
+        assert_eq!(self.code, Some(2), "{what}: {}", self.stderr);
+        assert_eq!(self.stdout, "", "{what}");
+        for needle in needles {
+            assert!(self.stderr.contains(needle), "{what}: {}\nmissing: {needle}", self.stderr);
+        }
+    }
+}
+
 /// The `irsa` command, with a clean environment for colours and terminals.
 pub(crate) fn irsa_command(args: &[&str]) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_irsa"));
