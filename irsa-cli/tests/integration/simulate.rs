@@ -36,6 +36,16 @@ fn sub_equals(value: &str) -> String {
     format!(r#"{{"StringEquals": {{"{ISSUER}:sub": "{value}"}}}}"#)
 }
 
+fn sub_like(value: &str) -> String {
+    format!(r#"{{"StringLike": {{"{ISSUER}:sub": "{value}"}}}}"#)
+}
+
+/// The exact subject, and a second operator on one key (`sub` and `aud` are the issuer's).
+fn sub_and(operator: &str, key: &str, value: &str) -> String {
+    let key = if matches!(key, "sub" | "aud") { format!("{ISSUER}:{key}") } else { key.to_owned() };
+    format!(r#"{{"StringEquals": {{"{ISSUER}:sub": "{APP}"}}, "{operator}": {{"{key}": "{value}"}}}}"#)
+}
+
 fn policy(statements: &[String]) -> String {
     format!(r#"{{"Version": "2012-10-17", "Statement": [{}]}}"#, statements.join(", "))
 }
@@ -60,30 +70,20 @@ fn cases() -> Vec<Case> {
         case("another namespace", &[irsa_with(&sub_equals("system:serviceaccount:prod:app"))], &sub, false),
         case("Default vs default", &[irsa_with(&sub_equals("system:serviceaccount:Default:app"))], &sub, false),
         case("wildcard under StringEquals", &[irsa_with(&sub_equals("system:serviceaccount:default:*"))], &sub, false),
-        case(
-            "wildcard under StringLike",
-            &[irsa_with(&format!(r#"{{"StringLike": {{"{ISSUER}:sub": "system:serviceaccount:default:*"}}}}"#))],
-            &sub,
-            true,
-        ),
+        case("wildcard under StringLike", &[irsa_with(&sub_like("system:serviceaccount:default:*"))], &sub, true),
         case(
             "? matches exactly one character",
-            &[irsa_with(&format!(r#"{{"StringLike": {{"{ISSUER}:sub": "system:serviceaccount:default:ap?"}}}}"#))],
+            &[irsa_with(&sub_like("system:serviceaccount:default:ap?"))],
             &sub,
             true,
         ),
         case(
             "? does not match two characters",
-            &[irsa_with(&format!(r#"{{"StringLike": {{"{ISSUER}:sub": "system:serviceaccount:default:a?"}}}}"#))],
+            &[irsa_with(&sub_like("system:serviceaccount:default:a?"))],
             &sub,
             false,
         ),
-        case(
-            "? does not match none",
-            &[irsa_with(&format!(r#"{{"StringLike": {{"{ISSUER}:sub": "system:serviceaccount:default:app?"}}}}"#))],
-            &sub,
-            false,
-        ),
+        case("? does not match none", &[irsa_with(&sub_like("system:serviceaccount:default:app?"))], &sub, false),
         case(
             "trailing slash in the key",
             &[irsa_with(&format!(r#"{{"StringEquals": {{"{ISSUER}/:sub": "{APP}"}}}}"#))],
@@ -261,9 +261,7 @@ fn cases() -> Vec<Case> {
         ),
         case(
             "StringNotEquals, key missing",
-            &[irsa_with(&format!(
-                r#"{{"StringEquals": {{"{ISSUER}:sub": "{APP}"}}, "StringNotEquals": {{"{ISSUER}:aud": "x"}}}}"#
-            ))],
+            &[irsa_with(&sub_and("StringNotEquals", "aud", "x"))],
             &["--sub", APP],
             true,
         ),
@@ -277,65 +275,39 @@ fn cases() -> Vec<Case> {
         ),
         case(
             "StringNotLike",
-            &[irsa_with(&format!(
-                r#"{{"StringEquals": {{"{ISSUER}:sub": "{APP}"}}, "StringNotLike": {{"{ISSUER}:sub": "system:serviceaccount:kube-system:*"}}}}"#
-            ))],
+            &[irsa_with(&sub_and("StringNotLike", "sub", "system:serviceaccount:kube-system:*"))],
             &sub,
             true,
         ),
         case(
             "StringLikeIfExists, key missing",
-            &[irsa_with(&format!(
-                r#"{{"StringEquals": {{"{ISSUER}:sub": "{APP}"}}, "StringLikeIfExists": {{"{ISSUER}:aud": "sts.*"}}}}"#
-            ))],
+            &[irsa_with(&sub_and("StringLikeIfExists", "aud", "sts.*"))],
             &["--sub", APP],
             true,
         ),
-        case(
-            "Null true, key missing",
-            &[irsa_with(&format!(
-                r#"{{"StringEquals": {{"{ISSUER}:sub": "{APP}"}}, "Null": {{"{ISSUER}:aud": "true"}}}}"#
-            ))],
-            &["--sub", APP],
-            true,
-        ),
-        case(
-            "Null false, key present",
-            &[irsa_with(&format!(
-                r#"{{"StringEquals": {{"{ISSUER}:sub": "{APP}"}}, "Null": {{"{ISSUER}:aud": "false"}}}}"#
-            ))],
-            &sub,
-            true,
-        ),
+        case("Null true, key missing", &[irsa_with(&sub_and("Null", "aud", "true"))], &["--sub", APP], true),
+        case("Null false, key present", &[irsa_with(&sub_and("Null", "aud", "false"))], &sub, true),
         case(
             "ForAnyValue with several audiences",
-            &[irsa_with(&format!(
-                r#"{{"StringEquals": {{"{ISSUER}:sub": "{APP}"}}, "ForAnyValue:StringEquals": {{"{ISSUER}:aud": "sts.amazonaws.com"}}}}"#
-            ))],
+            &[irsa_with(&sub_and("ForAnyValue:StringEquals", "aud", "sts.amazonaws.com"))],
             &["--sub", APP, "--aud", "other", "--aud", "sts.amazonaws.com"],
             true,
         ),
         case(
             "ForAllValues with an extra audience",
-            &[irsa_with(&format!(
-                r#"{{"StringEquals": {{"{ISSUER}:sub": "{APP}"}}, "ForAllValues:StringEquals": {{"{ISSUER}:aud": "sts.amazonaws.com"}}}}"#
-            ))],
+            &[irsa_with(&sub_and("ForAllValues:StringEquals", "aud", "sts.amazonaws.com"))],
             &["--sub", APP, "--aud", "other", "--aud", "sts.amazonaws.com"],
             false,
         ),
         case(
             "ForAllValues without audiences",
-            &[irsa_with(&format!(
-                r#"{{"StringEquals": {{"{ISSUER}:sub": "{APP}"}}, "ForAllValues:StringEquals": {{"{ISSUER}:aud": "sts.amazonaws.com"}}}}"#
-            ))],
+            &[irsa_with(&sub_and("ForAllValues:StringEquals", "aud", "sts.amazonaws.com"))],
             &["--sub", APP],
             true,
         ),
         case(
             "an operator irsa does not know",
-            &[irsa_with(&format!(
-                r#"{{"StringEquals": {{"{ISSUER}:sub": "{APP}"}}, "DateLessThan": {{"aws:CurrentTime": "2030-01-01T00:00:00Z"}}}}"#
-            ))],
+            &[irsa_with(&sub_and("DateLessThan", "aws:CurrentTime", "2030-01-01T00:00:00Z"))],
             &sub,
             false,
         ),
@@ -349,9 +321,7 @@ fn cases() -> Vec<Case> {
         ),
         case(
             "split subject operators",
-            &[irsa_with(&format!(
-                r#"{{"StringEquals": {{"{ISSUER}:sub": "{APP}"}}, "StringLike": {{"{ISSUER}:sub": "system:serviceaccount:default:web-*"}}}}"#
-            ))],
+            &[irsa_with(&sub_and("StringLike", "sub", "system:serviceaccount:default:web-*"))],
             &sub,
             false,
         ),
