@@ -94,8 +94,7 @@ fn strings_survive_hashicorps_parser() {
         body = body.add_attribute((format!("s{index}"), *text));
     }
     let tf = irsa_core::hcl::to_terraform(&body.build()).unwrap();
-    let dir = std::env::temp_dir().join(format!("irsa-strings-{}", std::process::id()));
-    fs::create_dir_all(&dir).unwrap();
+    let dir = crate::support::fresh_dir("strings");
     let file = dir.join("strings.tf");
     fs::write(&file, &tf).unwrap();
 
@@ -119,8 +118,7 @@ fn strings_survive_hashicorps_parser() {
 #[test]
 fn lint_sarif_is_valid_by_the_sarif_2_1_0_schema() {
     let Some(script) = node_script("sarif-check.cjs", &["ajv", "ajv-formats"]) else { return };
-    let dir = std::env::temp_dir().join(format!("irsa-sarif-{}", std::process::id()));
-    fs::create_dir_all(&dir).unwrap();
+    let dir = crate::support::fresh_dir("sarif");
     let examples = workspace_root().join("examples");
     let mut files = Vec::new();
     for (name, inputs) in [

@@ -124,7 +124,7 @@ fn remove_legacy_once_the_migration_is_done() {
 
 #[test]
 fn bad_migrations_write_nothing() {
-    let out = std::env::temp_dir().join(format!("irsa-test-migrate-out-{}.json", std::process::id()));
+    let out = crate::support::fresh_dir("migrate-out").join("out.json");
     let subjects: Vec<String> = (0..40).map(|i| format!("team-{i}:application-service-account")).collect();
     let mut many = vec![fixture("kiam-node-role.json"), "--provider".into(), KOPS.into()];
     for subject in &subjects {

@@ -320,8 +320,7 @@ fn quota_is_enforced_as_iam_counts() {
 
 #[test]
 fn out_writes_the_file_and_nothing_else() {
-    let dir = std::env::temp_dir().join(format!("irsa-out-{}", std::process::id()));
-    fs::create_dir_all(&dir).unwrap();
+    let dir = crate::support::fresh_dir("policy-out");
     let path = dir.join("trust.json");
     let path_arg = path.to_str().unwrap();
     let run = irsa(&["policy", "--provider", EKS, "--sa", "default:app", "--out", path_arg]);
