@@ -345,11 +345,12 @@ fn parse_yaml_role_by_role(text: &str, options: &SpecOptions) -> Option<Spec> {
     if lines().any(|(_, line)| line.starts_with("---") || line.starts_with("...")) {
         return None;
     }
-    let mut roles_keys = lines().filter(|(_, line)| line.trim_end() == "roles:" || line.starts_with("roles: #"));
-    let (roles_line, roles_text) = roles_keys.next()?;
-    if roles_keys.next().is_some() || lines().filter(|(_, line)| line.starts_with("roles:")).count() != 1 {
+    // One `roles:` key, alone on its line (every such line starts with `roles:`).
+    if lines().filter(|(_, line)| line.starts_with("roles:")).count() != 1 {
         return None;
     }
+    let (roles_line, roles_text) =
+        lines().find(|(_, line)| line.trim_end() == "roles:" || line.starts_with("roles: #"))?;
     let block_start = roles_line + roles_text.len();
     // The items' indentation, from the first line that says something.
     let (_, first) = lines().find(|(start, line)| *start >= block_start && !is_quiet(line))?;
