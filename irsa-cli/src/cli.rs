@@ -139,6 +139,14 @@ pub(crate) struct LintArgs {
     /// Also exit 1 on findings of this level
     #[arg(long, value_enum, value_name = "LEVEL")]
     pub(crate) deny: Option<DenyLevel>,
+
+    /// Do not run this rule (repeatable), e.g. --skip missing-audience
+    #[arg(long, value_name = "RULE", value_parser = parse_rule)]
+    pub(crate) skip: Vec<irsa_core::lint::Rule>,
+}
+
+fn parse_rule(value: &str) -> Result<irsa_core::lint::Rule, String> {
+    value.parse()
 }
 
 /// The output formats of `lint`.

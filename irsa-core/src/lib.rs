@@ -15,6 +15,7 @@ mod principal;
 mod provider;
 pub mod read;
 mod role;
+pub mod semantics;
 mod serde_impls;
 pub mod simulate;
 pub mod spec;
@@ -29,6 +30,6 @@ pub use crate::provider::{AccountId, EksIssuer, OidcProvider};
 pub use crate::role::{PolicyArn, RoleName, RolePath, role_arn};
 pub use crate::subject::{SUBJECT_PREFIX, ServiceAccount};
 pub use crate::trust::{
-    ASSUME_ROLE, ASSUME_ROLE_WITH_WEB_IDENTITY, DEFAULT_TRUST_POLICY_QUOTA, TAG_SESSION, TRUST_POLICY_QUOTAS,
-    TrustPolicy, check_trust_policy_size,
+    ASSUME_ROLE, ASSUME_ROLE_WITH_SAML, ASSUME_ROLE_WITH_WEB_IDENTITY, DEFAULT_TRUST_POLICY_QUOTA, TAG_SESSION,
+    TRUST_POLICY_QUOTAS, TrustPolicy, check_trust_policy_size,
 };

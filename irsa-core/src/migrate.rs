@@ -8,9 +8,13 @@
 //!   duplicates; when any subject has a wildcard, all of them go under `StringLike` (two
 //!   operators would be ANDed). Its audiences and `sts:TagSession` are added the same way.
 //! - Any other provider gets a new statement, the one `irsa policy` writes.
-//! - Legacy principals are merged into the first `sts:AssumeRole` statement, or get one.
-//! - With `remove_legacy`, the `sts:AssumeRole` statements without conditions go (a statement
-//!   with conditions, such as a vendor's ExternalId, is a deliberate trust and stays).
+//! - Legacy principals are merged into the first `sts:AssumeRole` statement, or get one; SAML
+//!   providers likewise into an `sts:AssumeRoleWithSAML` statement.
+//! - With `remove_legacy`, the kiam/kube2iam trust goes: the `AWS` principals (node roles,
+//!   accounts) of unconditional `sts:AssumeRole` statements. Everything else stays: `Service`
+//!   principals (`ec2.amazonaws.com`, EKS Pod Identity's `pods.eks.amazonaws.com`), which keep
+//!   their statement; statements with conditions (a vendor's ExternalId is a deliberate
+//!   trust); every other statement.
 //!
 //! Running a migration twice changes nothing the second time.
 
@@ -19,7 +23,7 @@ use std::fmt;
 use crate::OidcProvider;
 use crate::error::{Error, ErrorKind};
 use crate::policy::{Condition, ConditionValue, Effect, Map, OneOrMany, PolicyDocument, Principal, Statement};
-use crate::trust::{ASSUME_ROLE, ASSUME_ROLE_WITH_WEB_IDENTITY, TAG_SESSION, TrustPolicy};
+use crate::trust::{ASSUME_ROLE, ASSUME_ROLE_WITH_SAML, ASSUME_ROLE_WITH_WEB_IDENTITY, TAG_SESSION, TrustPolicy};
 
 /// What a migration did to one statement.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -68,14 +72,17 @@ pub enum Change {
         /// Its Sid.
         sid: Option<String>,
     },
-    /// An `sts:AssumeRole` statement dropped (`remove_legacy`).
+    /// The `AWS` principals of an unconditional `sts:AssumeRole` statement dropped
+    /// (`remove_legacy`); the statement goes too when nothing else is left in it.
     Removed {
         /// Index in the original document.
         statement: usize,
         /// Its Sid.
         sid: Option<String>,
-        /// `TYPE=ID` of each of its principals.
+        /// `TYPE=ID` of each principal removed.
         principals: Vec<String>,
+        /// The `TYPE=ID` of the principals kept in the statement (none: the statement went).
+        kept: Vec<String>,
     },
 }
 
@@ -106,11 +113,18 @@ impl fmt::Display for Change {
                 "kept statement {statement}{}: its sts:AssumeRole has conditions (a deliberate trust, such as an ExternalId), not a node role's; edit it by hand if it must go",
                 sid(s)
             ),
-            Change::Removed { statement, sid: s, principals } => write!(
+            Change::Removed { statement, sid: s, principals, kept } if kept.is_empty() => write!(
                 f,
                 "removed statement {statement}{}: sts:AssumeRole from {}",
                 sid(s),
                 if principals.is_empty() { "any principal".to_owned() } else { principals.join(", ") }
+            ),
+            Change::Removed { statement, sid: s, principals, kept } => write!(
+                f,
+                "removed from statement {statement}{}: sts:AssumeRole from {} (kept: {})",
+                sid(s),
+                principals.join(", "),
+                kept.join(", ")
             ),
         }
     }
@@ -172,18 +186,30 @@ pub fn migrate(document: &PolicyDocument, request: &TrustPolicy, remove_legacy: 
     let mut changes = Vec::new();
     if remove_legacy {
         let mut kept = Vec::with_capacity(statements.len());
-        for (index, statement) in statements.into_iter().enumerate() {
-            match (is_legacy(&statement), statement.condition.is_some()) {
-                (true, true) => {
-                    changes.push(Change::KeptConditional { statement: index, sid: statement.sid.clone() });
-                    kept.push(statement);
-                }
-                (true, false) => changes.push(Change::Removed {
-                    statement: index,
-                    sid: statement.sid.clone(),
-                    principals: principal_list(statement.principal.as_ref()),
-                }),
-                (false, _) => kept.push(statement),
+        for (index, mut statement) in statements.into_iter().enumerate() {
+            let aws = principal_ids(&statement, "AWS");
+            if !is_legacy(&statement) || aws.is_empty() {
+                kept.push(statement);
+                continue;
+            }
+            if statement.condition.is_some() {
+                changes.push(Change::KeptConditional { statement: index, sid: statement.sid.clone() });
+                kept.push(statement);
+                continue;
+            }
+            if let Some(Principal::Typed(map)) = &mut statement.principal {
+                map.remove("AWS");
+            }
+            let rest = principal_list(statement.principal.as_ref());
+            let principals = aws.iter().map(|id| format!("AWS={id}")).collect();
+            changes.push(Change::Removed {
+                statement: index,
+                sid: statement.sid.clone(),
+                principals,
+                kept: rest.clone(),
+            });
+            if !rest.is_empty() {
+                kept.push(statement);
             }
         }
         statements = kept;
@@ -209,9 +235,9 @@ pub fn migrate(document: &PolicyDocument, request: &TrustPolicy, remove_legacy: 
             changes.push(Change::Added { statement: statements.len() - 1, provider: provider.arn(), subjects });
         }
     }
-    if !request.legacy_principals().is_empty() {
-        let new = wanted.iter().find(|s| is_legacy(s));
-        let unconditional = statements.iter_mut().enumerate().find(|(_, s)| is_legacy(s) && s.condition.is_none());
+    for kind in [is_legacy as fn(&Statement) -> bool, is_saml] {
+        let new = wanted.iter().find(|s| kind(s));
+        let unconditional = statements.iter_mut().enumerate().find(|(_, s)| kind(s) && s.condition.is_none());
         match (unconditional, new) {
             (Some((index, existing)), Some(new)) => changes.push(merge_legacy(existing, new, index)),
             (None, Some(new)) => {
@@ -248,6 +274,20 @@ fn is_legacy(statement: &Statement) -> bool {
                 || a.eq_ignore_ascii_case("sts:SetSourceIdentity")
         })
         && matches!(&statement.principal, Some(Principal::Typed(map)) if !map.contains_key("Federated"))
+}
+
+/// An `sts:AssumeRoleWithSAML` statement: Allow, that action alone, from `Federated`
+/// principals only.
+fn is_saml(statement: &Statement) -> bool {
+    statement.effect == Effect::Allow
+        && statement.not_action.is_none()
+        && statement.action.as_ref().is_some_and(|a| a.iter().all(|a| a.eq_ignore_ascii_case(ASSUME_ROLE_WITH_SAML)))
+        && matches!(&statement.principal, Some(Principal::Typed(map)) if map.keys().all(|k| k == "Federated"))
+}
+
+/// The IDs of one principal type of a statement, owned.
+fn principal_ids(statement: &Statement, principal_type: &str) -> Vec<String> {
+    crate::semantics::principal_ids(statement, principal_type).map(str::to_owned).collect()
 }
 
 /// The provider ARN of a statement whose principal is exactly one `Federated` ARN.

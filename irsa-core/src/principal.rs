@@ -73,7 +73,7 @@ impl LegacyPrincipal {
             PrincipalType::Aws => check_aws(id),
             PrincipalType::Service => check_domain(id)
                 .map_err(|rule| format!("a Service principal is a service's domain, like `ec2.amazonaws.com`: {rule}")),
-            PrincipalType::Federated => check_federated(id),
+            PrincipalType::Federated => check_saml(id),
         }
         .map_err(fail)?;
         Ok(LegacyPrincipal { principal_type, id: id.to_owned() })
@@ -131,8 +131,23 @@ fn check_aws(id: &str) -> Result<(), String> {
     }
 }
 
+/// A SAML provider ARN: the only `Federated` principal a legacy statement can hold (it gets
+/// its own `sts:AssumeRoleWithSAML` statement). OIDC providers and web identity domains need
+/// `sts:AssumeRoleWithWebIdentity` with conditions, which only the web-identity statements
+/// have.
+fn check_saml(id: &str) -> Result<(), String> {
+    check_federated(id)?;
+    if id.contains(":oidc-provider/") {
+        return Err("an OIDC provider is trusted through a web-identity statement with :sub conditions (give it as a provider, with service accounts), never as a legacy principal".to_owned());
+    }
+    if !id.starts_with("arn:") {
+        return Err("a web identity provider's domain needs sts:AssumeRoleWithWebIdentity with conditions, which irsa writes for OIDC providers only; a legacy Federated principal is a SAML provider ARN".to_owned());
+    }
+    Ok(())
+}
+
 /// A SAML or OIDC provider ARN, or a web identity provider's domain.
-fn check_federated(id: &str) -> Result<(), String> {
+pub(crate) fn check_federated(id: &str) -> Result<(), String> {
     if !id.starts_with("arn:") {
         return check_domain(id).map_err(|rule| {
             format!("a Federated principal is a provider ARN or a domain like `accounts.google.com`: {rule}")
@@ -222,7 +237,11 @@ mod tests {
             "Federated=arn:aws:iam::123456789012:saml-provider/Okta",
             Ok((Federated, "arn:aws:iam::123456789012:saml-provider/Okta")),
         );
-        check("Federated=accounts.google.com", Ok((Federated, "accounts.google.com")));
+        check("Federated=accounts.google.com", Err("a legacy Federated principal is a SAML provider ARN"));
+        check(
+            "Federated=arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/ABC",
+            Err("give it as a provider"),
+        );
 
         check("arn:aws:iam::123456789012:role/x", Err("expected TYPE=ID"));
         check("User=arn:aws:iam::123456789012:role/x", Err("the type `User` is not one of"));
@@ -241,7 +260,10 @@ mod tests {
         check("AWS=1234\u{7f}56789012", Err("the character `\\u{7f}`"));
         check("AWS=arn:aws:iam::123456789012:role/a\u{a0}b", Err("the character `\\u{a0}`"));
         check("SERVICE=ec2.amazonaws.com", Ok((Service, "ec2.amazonaws.com")));
-        check("federated=accounts.google.com", Ok((Federated, "accounts.google.com")));
+        check(
+            "federated=arn:aws:iam::123456789012:saml-provider/Okta",
+            Ok((Federated, "arn:aws:iam::123456789012:saml-provider/Okta")),
+        );
         check("Federated=arn:aws:iam::123456789012:role/x", Err("is not a provider"));
     }
 }

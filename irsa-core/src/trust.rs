@@ -1,7 +1,9 @@
 //! The trust builder: OIDC providers, service accounts and legacy principals in, an IAM trust
 //! policy of the contract's shape out.
 //!
-//! - Legacy principals: one `sts:AssumeRole` statement, principals grouped by type.
+//! - Legacy principals: one `sts:AssumeRole` statement for the AWS and Service principals,
+//!   grouped by type; SAML providers get their own `sts:AssumeRoleWithSAML` statement (an
+//!   `sts:AssumeRole` statement can never match them).
 //! - Each provider: one `sts:AssumeRoleWithWebIdentity` statement from `{"Federated": ARN}`,
 //!   with `<issuer>:sub` under `StringEquals`, or under `StringLike` for all subjects when any
 //!   has a wildcard (two operators are ANDed, so subjects never split across them), and
@@ -23,6 +25,8 @@ pub const ASSUME_ROLE_WITH_WEB_IDENTITY: &str = "sts:AssumeRoleWithWebIdentity";
 pub const ASSUME_ROLE: &str = "sts:AssumeRole";
 /// The action that lets a session carry tags.
 pub const TAG_SESSION: &str = "sts:TagSession";
+/// The action of a SAML provider's statement.
+pub const ASSUME_ROLE_WITH_SAML: &str = "sts:AssumeRoleWithSAML";
 
 /// IAM's default quota for a role's trust policy, in characters without white space.
 pub const DEFAULT_TRUST_POLICY_QUOTA: usize = 2048;
@@ -141,8 +145,11 @@ impl TrustPolicy {
     pub fn build(&self) -> Result<PolicyDocument, Error> {
         self.check()?;
         let mut statements = Vec::with_capacity(self.providers.len() + 1);
-        if !self.legacy.is_empty() {
+        if self.legacy.iter().any(|p| p.principal_type() != PrincipalType::Federated) {
             statements.push(self.legacy_statement());
+        }
+        if self.legacy.iter().any(|p| p.principal_type() == PrincipalType::Federated) {
+            statements.push(self.saml_statement());
         }
         let subjects: Vec<ConditionValue> = self.subjects.iter().map(|s| ConditionValue::String(s.subject())).collect();
         let sub_operator = self.sub_operator();
@@ -173,15 +180,21 @@ impl TrustPolicy {
         w.string_static("2012-10-17");
         w.key_static("Statement");
         w.begin_array();
-        if !self.legacy.is_empty() {
+        for (kinds, action) in [
+            (&[PrincipalType::Aws, PrincipalType::Service][..], ASSUME_ROLE),
+            (&[PrincipalType::Federated][..], ASSUME_ROLE_WITH_SAML),
+        ] {
+            if !self.legacy.iter().any(|p| kinds.contains(&p.principal_type())) {
+                continue;
+            }
             w.array_object();
             w.key_static("Effect");
             w.string_static("Allow");
             w.key_static("Principal");
             w.begin_object();
-            for kind in [PrincipalType::Aws, PrincipalType::Federated, PrincipalType::Service] {
+            for kind in kinds {
                 let ids: Vec<&str> =
-                    self.legacy.iter().filter(|p| p.principal_type() == kind).map(LegacyPrincipal::id).collect();
+                    self.legacy.iter().filter(|p| p.principal_type() == *kind).map(LegacyPrincipal::id).collect();
                 if !ids.is_empty() {
                     w.key_static(kind.as_str());
                     w.one_or_many(ids.into_iter());
@@ -189,7 +202,7 @@ impl TrustPolicy {
             }
             w.end_object();
             w.key_static("Action");
-            w.string_static(ASSUME_ROLE);
+            w.string_static(action);
             w.end_object();
         }
         let sub_operator = self.sub_operator();
@@ -292,15 +305,30 @@ impl TrustPolicy {
         Ok(())
     }
 
+    /// The `sts:AssumeRole` statement of the AWS and Service principals.
     fn legacy_statement(&self) -> Statement {
         let mut by_type: BTreeMap<PrincipalType, Vec<String>> = BTreeMap::new();
-        for principal in &self.legacy {
+        for principal in self.legacy.iter().filter(|p| p.principal_type() != PrincipalType::Federated) {
             by_type.entry(principal.principal_type()).or_default().push(principal.id().to_owned());
         }
         let principals = by_type.into_iter().map(|(kind, ids)| (kind.as_str(), OneOrMany::from(ids))).collect();
         let mut statement = Statement::new(Effect::Allow);
         statement.principal = Some(Principal::Typed(principals));
         statement.action = Some(OneOrMany::One(ASSUME_ROLE.to_owned()));
+        statement
+    }
+
+    /// The `sts:AssumeRoleWithSAML` statement of the SAML providers.
+    fn saml_statement(&self) -> Statement {
+        let ids: Vec<String> = self
+            .legacy
+            .iter()
+            .filter(|p| p.principal_type() == PrincipalType::Federated)
+            .map(|p| p.id().to_owned())
+            .collect();
+        let mut statement = Statement::new(Effect::Allow);
+        statement.principal = Some(Principal::Typed(Map::from_iter([("Federated", OneOrMany::from(ids))])));
+        statement.action = Some(OneOrMany::One(ASSUME_ROLE_WITH_SAML.to_owned()));
         statement
     }
 

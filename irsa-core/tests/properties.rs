@@ -225,7 +225,7 @@ proptest! {
     #[test]
     fn the_simulator_allows_exactly_the_subjects_of_any_built_policy(trust in trust()) {
         let Ok(policy) = trust.build() else { return Ok(()) };
-        let errors = irsa_core::lint::lint(&policy, &irsa_core::lint::LintOptions { quota: 1 << 20 })
+        let errors = irsa_core::lint::lint(&policy, &irsa_core::lint::LintOptions { quota: 1 << 20, ..Default::default() })
             .into_iter()
             .filter(|f| f.severity() == irsa_core::lint::Severity::Error)
             .count();

@@ -22,7 +22,7 @@ struct Linted {
 }
 
 pub(crate) fn run(args: &LintArgs) -> Result<Outcome, Failure> {
-    let options = LintOptions { quota: args.quota };
+    let options = LintOptions { quota: args.quota, skip: args.skip.clone() };
     let mut linted = Vec::new();
     let mut notes = Vec::new();
     for path in &args.files {

@@ -97,6 +97,25 @@ enum Audiences {
 enum Expect {
     Allow,
     Deny,
+    Undecided,
+}
+
+impl Expect {
+    fn of(decision: Decision) -> Expect {
+        match decision {
+            Decision::Allow => Expect::Allow,
+            Decision::Deny => Expect::Deny,
+            Decision::Undecided => Expect::Undecided,
+        }
+    }
+
+    fn word(self) -> &'static str {
+        match self {
+            Expect::Allow => "allow",
+            Expect::Deny => "deny",
+            Expect::Undecided => "undecided",
+        }
+    }
 }
 
 fn run_cases(
@@ -133,10 +152,10 @@ fn run_cases(
         let claims = Claims { iss: case.iss.clone(), sub: Some(case.sub.clone()), aud, ..Claims::default() };
         let request = Request { provider, claims, client_ids: args.client_ids.clone(), now, from_token: false };
         let simulation = simulate(policy, &request);
-        let got = if simulation.decision == Decision::Allow { Expect::Allow } else { Expect::Deny };
+        let got = Expect::of(simulation.decision);
         let ok = got == case.expect;
         failed += usize::from(!ok);
-        let word = |e: Expect| if e == Expect::Allow { "allow" } else { "deny" };
+        let word = Expect::word;
         let label = case.name.unwrap_or(case.sub);
         let why = if ok { String::new() } else { format!("  ({})", simulation.reason) };
         rows.push((if ok { "ok" } else { "FAIL" }, word(case.expect), word(got), format!("{label}{why}")));

@@ -52,7 +52,11 @@ pub(crate) fn refuse_unwritable(
     lint_hint: Option<&'static str>,
 ) -> Result<(), Failure> {
     check_trust_policy_size(policy, quota).map_err(|error| Failure::Input { flag: None, error, hint: None })?;
-    refuse_errors(policy, &LintOptions { quota }).map_err(|error| Failure::Input { flag: None, error, hint: lint_hint })
+    refuse_errors(policy, &LintOptions { quota, skip: Vec::new() }).map_err(|error| Failure::Input {
+        flag: None,
+        error,
+        hint: lint_hint,
+    })
 }
 
 fn issuer_providers(args: &TrustArgs) -> Result<Vec<OidcProvider>, Failure> {

@@ -54,11 +54,16 @@ struct Case {
     name: &'static str,
     policy: String,
     args: Vec<String>,
-    allow: bool,
+    /// `allow`, `deny` or `undecided`.
+    decision: &'static str,
 }
 
 fn case(name: &'static str, statements: &[String], args: &[&str], allow: bool) -> Case {
-    Case { name, policy: policy(statements), args: args.iter().map(|a| (*a).to_owned()).collect(), allow }
+    decided(name, statements, args, if allow { "allow" } else { "deny" })
+}
+
+fn decided(name: &'static str, statements: &[String], args: &[&str], decision: &'static str) -> Case {
+    Case { name, policy: policy(statements), args: args.iter().map(|a| (*a).to_owned()).collect(), decision }
 }
 
 fn cases() -> Vec<Case> {
@@ -305,19 +310,55 @@ fn cases() -> Vec<Case> {
             &["--sub", APP],
             true,
         ),
-        case(
+        decided(
             "an operator irsa does not know",
             &[irsa_with(&sub_and("DateLessThan", "aws:CurrentTime", "2030-01-01T00:00:00Z"))],
             &sub,
-            false,
+            "undecided",
         ),
-        case(
+        decided(
             "a key irsa does not know",
             &[irsa_with(&format!(
                 r#"{{"StringEquals": {{"{ISSUER}:sub": "{APP}", "aws:RequestedRegion": "eu-west-1"}}}}"#
             ))],
             &sub,
+            "undecided",
+        ),
+        case(
+            "an undecided Allow, but no Allow can apply",
+            &[irsa_with(&format!(
+                r#"{{"StringEquals": {{"{ISSUER}:sub": "system:serviceaccount:prod:app", "aws:RequestedRegion": "eu-west-1"}}}}"#
+            ))],
+            &sub,
             false,
+        ),
+        case(
+            "ForAnyValue:StringEqualsIfExists, key missing (AWS denies)",
+            &[irsa_with(&sub_and("ForAnyValue:StringEqualsIfExists", "aud", "sts.amazonaws.com"))],
+            &["--sub", APP],
+            false,
+        ),
+        case(
+            "ForAllValues:StringEqualsIfExists, key missing",
+            &[irsa_with(&sub_and("ForAllValues:StringEqualsIfExists", "aud", "sts.amazonaws.com"))],
+            &["--sub", APP],
+            true,
+        ),
+        decided(
+            "a single-valued operator on several audiences, one matching",
+            &[irsa_with(&format!(
+                r#"{{"StringEquals": {{"{ISSUER}:sub": "{APP}", "{ISSUER}:aud": "sts.amazonaws.com"}}}}"#
+            ))],
+            &["--sub", APP, "--aud", "other", "--aud", "sts.amazonaws.com"],
+            "undecided",
+        ),
+        case(
+            "a single-valued operator on several audiences, every one matching",
+            &[irsa_with(&format!(
+                r#"{{"StringEquals": {{"{ISSUER}:sub": "{APP}", "{ISSUER}:aud": ["sts.amazonaws.com", "other"]}}}}"#
+            ))],
+            &["--sub", APP, "--aud", "other", "--aud", "sts.amazonaws.com"],
+            true,
         ),
         case(
             "split subject operators",
@@ -347,22 +388,22 @@ fn cases() -> Vec<Case> {
             true,
         ),
         case(
-            "an iss of another cluster",
+            "an iss of another cluster (STS rejects the token)",
             &[irsa_with(&sub_equals(APP))],
             &with_sub(&["--iss", "https://oidc.eks.eu-west-1.amazonaws.com/id/DEF", "--provider", EKS]),
-            true,
+            false,
         ),
         case(
-            "an audience that is no client ID",
+            "an audience that is no client ID (STS rejects the token)",
             &[irsa_with(&sub_equals(APP))],
             &with_sub(&["--client-id", "amazonaws.com"]),
-            true,
+            false,
         ),
     ]
 }
 
-/// Every case gives its expected decision (exit 0 allow, 1 deny); the explanations are
-/// snapshotted together, to be read line by line.
+/// Every case gives its expected decision (exit 0 allow, 1 deny or undecided); the
+/// explanations are snapshotted together, to be read line by line.
 #[test]
 fn the_table_of_cases() {
     let cases = cases();
@@ -376,14 +417,14 @@ fn the_table_of_cases() {
         let run = irsa(&args);
         assert_eq!(
             run.code,
-            Some(if case.allow { 0 } else { 1 }),
+            Some(if case.decision == "allow" { 0 } else { 1 }),
             "{}:\n{}\n{}{}",
             case.name,
             case.policy,
             run.stdout,
             run.stderr
         );
-        assert!(run.stdout.starts_with(if case.allow { "allow: " } else { "deny: " }), "{}: {}", case.name, run.stdout);
+        assert!(run.stdout.starts_with(&format!("{}: ", case.decision)), "{}: {}", case.name, run.stdout);
         transcript.push_str(&format!(
             "=== {}\n$ irsa simulate {}\n{}\n{}\n",
             case.name,
@@ -432,8 +473,23 @@ fn tokens_are_read_not_verified() {
     // From a file, and expired.
     let file = temp("token.jwt", &format!("{token}\n"));
     let run = simulate(&["--policy", policy, "--token-file", file.to_str().unwrap(), "--now", "2000000100"]);
-    assert_eq!(run.code, Some(0));
+    // STS rejects an expired token before it reads the policy: a deny, with that reason first.
+    assert_eq!(run.code, Some(1));
+    assert!(run.stdout.starts_with("deny: the token expired 100 seconds before the time checked"), "{}", run.stdout);
     assert!(run.stdout.contains("STS: the token expired 100 seconds before the time checked"), "{}", run.stdout);
+    // So does a token without aud, and one of another issuer than the provider given.
+    let no_aud = jwt(&format!(r#"{{"iss":"https://{ISSUER}","sub":"{APP}"}}"#));
+    let run = simulate(&["--policy", policy, "--token", &no_aud, "--format", "json"]);
+    assert_eq!(run.code, Some(1));
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(json["decision"], "deny");
+    assert!(json["reason"].as_str().unwrap().contains("Missing a required claim: aud"), "{json}");
+    let provider = format!("arn:aws:iam::123456789012:oidc-provider/{ISSUER}");
+    let elsewhere =
+        jwt(&format!(r#"{{"iss":"https://elsewhere.example.com","sub":"{APP}","aud":"sts.amazonaws.com"}}"#));
+    let run = simulate(&["--policy", policy, "--token", &elsewhere, "--provider", &provider]);
+    assert_eq!(run.code, Some(1), "{}", run.stdout);
+    assert!(run.stdout.starts_with("deny: the token's iss `https://elsewhere.example.com` is not"), "{}", run.stdout);
     // JSON output.
     let run = simulate(&["--policy", policy, "--token", &token, "--now", "0", "--format", "json"]);
     let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();

@@ -5,7 +5,7 @@ use std::fmt;
 
 use serde::Serialize;
 
-use crate::lint::checks::glob_match;
+use crate::semantics::glob_match;
 use crate::spec::{RoleSpec, Spec};
 use crate::{EKS_AUDIENCE, KOPS_AUDIENCE, ServiceAccount};
 

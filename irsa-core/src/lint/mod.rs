@@ -118,6 +118,15 @@ rules! {
     /// Over 90% of the quota.
     NearQuota = "near-quota", Info,
         "The policy is over 90% of the role trust policy quota.";
+    /// A Federated principal that is not a valid provider.
+    InvalidProvider = "invalid-provider", Error,
+        "A Federated principal that is not a valid OIDC provider ARN (a placeholder or wrong-length account, an unknown partition, a bare issuer): IAM refuses it.";
+    /// An Allow whose actions its principal can never use.
+    WrongActionForPrincipal = "wrong-action-for-principal", Error,
+        "An Allow whose action its principal can never use: an OIDC provider without sts:AssumeRoleWithWebIdentity, a SAML provider without sts:AssumeRoleWithSAML, pods.eks.amazonaws.com without sts:TagSession.";
+    /// `:aud` holding subjects, or `:sub` holding audiences.
+    SwappedClaims = "swapped-claims", Error,
+        "An :aud condition whose values are service-account subjects, or a :sub condition whose values are audiences: no token matches, so the role is unusable.";
 }
 
 impl fmt::Display for Rule {
@@ -175,15 +184,17 @@ impl fmt::Display for Finding {
 }
 
 /// How policies are checked.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LintOptions {
     /// The role trust policy quota (2048, 4096 or 8192).
     pub quota: usize,
+    /// Rules not to run.
+    pub skip: Vec<Rule>,
 }
 
 impl Default for LintOptions {
     fn default() -> LintOptions {
-        LintOptions { quota: DEFAULT_TRUST_POLICY_QUOTA }
+        LintOptions { quota: DEFAULT_TRUST_POLICY_QUOTA, skip: Vec::new() }
     }
 }
 
@@ -306,11 +317,14 @@ mod tests {
                 "duplicate-subject",
                 "missing-audience",
                 "near-quota",
+                "invalid-provider",
+                "wrong-action-for-principal",
+                "swapped-claims",
             ]
         );
         let severities: Vec<Severity> = Rule::ALL.iter().map(|r| r.severity()).collect();
         use Severity::{Error as E, Info as I, Warning as W};
-        assert_eq!(severities, [E, E, E, E, E, E, E, W, W, W, I, I]);
+        assert_eq!(severities, [E, E, E, E, E, E, E, W, W, W, I, I, E, E, E]);
         assert_eq!("near-quota".parse::<Rule>(), Ok(Rule::NearQuota));
         assert!("near_quota".parse::<Rule>().unwrap_err().contains("rules: federated-without-sub"));
     }

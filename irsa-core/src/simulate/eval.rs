@@ -2,48 +2,13 @@
 
 use serde::Serialize;
 
-use super::jwt::Claims;
-use crate::OidcProvider;
-use crate::lint::checks::{claim_key, edit_distance, glob_match, mismatch_reason, web_identity_pattern};
-use crate::policy::{PolicyDocument, Principal, Statement};
+use crate::lint::checks::{edit_distance, mismatch_reason};
+use crate::policy::Principal;
+use crate::semantics::{
+    ActionCover, BaseOperator, ClaimKey, Comparison, Decision, KeyCondition, KeyValues, PolicyFacts, SetQualifier,
+    StatementFacts, Truth, WebIdentityRequest, glob_match,
+};
 use crate::trust::ASSUME_ROLE_WITH_WEB_IDENTITY;
-
-/// True, false, or not known to irsa (an operator or key it does not evaluate).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Truth {
-    /// Holds.
-    True,
-    /// Does not hold.
-    False,
-    /// irsa does not know: it never guesses.
-    Unknown,
-}
-
-impl Truth {
-    fn from(value: bool) -> Truth {
-        if value { Truth::True } else { Truth::False }
-    }
-
-    /// Three-valued AND: false wins, then unknown.
-    fn and(self, other: Truth) -> Truth {
-        match (self, other) {
-            (Truth::False, _) | (_, Truth::False) => Truth::False,
-            (Truth::Unknown, _) | (_, Truth::Unknown) => Truth::Unknown,
-            _ => Truth::True,
-        }
-    }
-}
-
-/// The decision STS and IAM take.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Decision {
-    /// The role can be assumed.
-    Allow,
-    /// It cannot (an explicit Deny, no Allow that matches, or a condition irsa cannot decide).
-    Deny,
-}
 
 /// One element of a statement, checked.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -91,73 +56,40 @@ pub struct StatementCheck {
     pub conditions: Vec<ConditionCheck>,
 }
 
-/// The claims of a request, as keys in the request context.
-pub(super) struct Context<'r> {
-    pub(super) provider: &'r OidcProvider,
-    pub(super) claims: &'r Claims,
-}
-
-enum KeyValue {
-    Present(Vec<String>),
-    Absent(String),
-    Unknown(String),
-}
-
-impl Context<'_> {
-    /// The values of a condition key: IAM compares key names ignoring case.
-    fn value(&self, key: &str) -> KeyValue {
-        if !key.contains(':') {
-            return KeyValue::Unknown(format!("irsa does not know the key `{key}`"));
+/// Why a key has no value in the request, or is unknown to irsa.
+fn why_no_value(key: &str, request: &WebIdentityRequest<'_>) -> String {
+    let provider = request.provider;
+    match ClaimKey::parse(key) {
+        None => format!(
+            "irsa evaluates the web-identity keys `<issuer>:sub`, `:aud`, `:amr`, `:azp`; it does not know `{key}`, and does not guess"
+        ),
+        Some(claim) if !claim.prefix.eq_ignore_ascii_case(provider.issuer()) => {
+            let (_, reason) = mismatch_reason(claim.prefix, provider, std::slice::from_ref(provider));
+            format!("STS sets `{}` for this provider, not `{key}`: {reason}", provider.condition_key(claim.claim))
         }
-        let Some((prefix, claim)) = claim_key(key) else {
-            return KeyValue::Unknown(format!(
-                "irsa evaluates the web-identity keys `<issuer>:sub`, `:aud`, `:amr`, `:azp`; it does not know `{key}`, and does not guess"
-            ));
-        };
-        if !prefix.eq_ignore_ascii_case(self.provider.issuer()) {
-            let (_, reason) = mismatch_reason(prefix, self.provider, std::slice::from_ref(self.provider));
-            return KeyValue::Absent(format!(
-                "STS sets `{}` for this provider, not `{key}`: {reason}",
-                self.provider.condition_key(claim)
-            ));
-        }
-        let values = match claim {
-            "sub" => self.claims.sub.iter().cloned().collect(),
-            "aud" => self.claims.aud.clone(),
-            "amr" => self.claims.amr.clone(),
-            _ => self.claims.azp.iter().cloned().collect(),
-        };
-        if values.is_empty() {
-            KeyValue::Absent(format!("the token has no `{claim}` claim"))
-        } else {
-            KeyValue::Present(values)
-        }
+        Some(claim) => format!("the token has no `{}` claim", claim.claim),
     }
 }
 
-/// Checks every statement of `policy` against the request.
-pub(super) fn check_statements(policy: &PolicyDocument, context: &Context<'_>) -> Vec<StatementCheck> {
-    policy
-        .statements()
+/// Checks every statement of the policy against the request; `applies` is the evaluator's
+/// answer ([`StatementFacts::applies`]), the rest explains it.
+pub(super) fn check_statements(facts: &PolicyFacts<'_>, request: &WebIdentityRequest<'_>) -> Vec<StatementCheck> {
+    facts
+        .statements
         .iter()
-        .enumerate()
-        .map(|(index, statement)| {
-            let principal = check_principal(statement, context);
-            let action = check_action(statement);
-            let conditions: Vec<ConditionCheck> = statement
-                .condition
-                .iter()
-                .flat_map(|c| c.iter())
-                .flat_map(|(operator, keys)| {
-                    keys.iter().map(move |(key, values)| {
-                        let values: Vec<String> = values.iter().map(|v| v.to_iam_string()).collect();
-                        check_condition(operator, key, values, context)
-                    })
-                })
-                .collect();
-            let applies = conditions.iter().fold(principal.holds.and(action.holds), |truth, c| truth.and(c.holds));
+        .map(|facts| {
+            let statement = facts.statement;
+            let principal = check_principal(facts, request);
+            let action = check_action(facts);
+            let conditions: Vec<ConditionCheck> =
+                facts.conditions.iter().map(|condition| check_condition(condition, request)).collect();
+            let applies = facts.applies(request);
+            debug_assert_eq!(
+                applies,
+                conditions.iter().fold(principal.holds.and(action.holds), |truth, c| truth.and(c.holds))
+            );
             StatementCheck {
-                index,
+                index: facts.index,
                 sid: statement.sid.clone(),
                 effect: statement.effect.as_str().to_owned(),
                 applies,
@@ -169,40 +101,36 @@ pub(super) fn check_statements(policy: &PolicyDocument, context: &Context<'_>) -
         .collect()
 }
 
-/// The decision from the statements' checks, whether irsa could decide it, and why: an
-/// explicit Deny wins, then an Allow; a statement irsa cannot decide that could change the
-/// outcome makes it undecided.
-pub(super) fn decide(statements: &[StatementCheck]) -> (Decision, bool, String) {
+/// Why the statements' checks give `decision`.
+pub(super) fn reason(decision: Decision, statements: &[StatementCheck]) -> String {
     let with = |effect: &str, truth: Truth| statements.iter().find(|s| s.effect == effect && s.applies == truth);
-    if let Some(deny) = with("Deny", Truth::True) {
-        return (
-            Decision::Deny,
-            true,
-            format!("statement {} denies it explicitly (an explicit Deny wins)", deny.index),
-        );
+    match decision {
+        Decision::Deny => match with("Deny", Truth::True) {
+            Some(deny) => format!("statement {} denies it explicitly (an explicit Deny wins)", deny.index),
+            None => "no statement allows it (an implicit deny)".to_owned(),
+        },
+        Decision::Allow => match with("Allow", Truth::True) {
+            Some(allow) => format!("statement {} allows it", allow.index),
+            None => "an Allow applies".to_owned(),
+        },
+        Decision::Undecided => match (with("Deny", Truth::Unknown), with("Allow", Truth::Unknown)) {
+            (Some(deny), _) => format!(
+                "statement {} is a Deny that may apply, with a condition IAM's documented rules or irsa do not decide",
+                deny.index
+            ),
+            (None, Some(allow)) => format!(
+                "statement {} might allow it, with a condition IAM's documented rules or irsa do not decide",
+                allow.index
+            ),
+            (None, None) => "a condition is not decided".to_owned(),
+        },
     }
-    if let Some(deny) = with("Deny", Truth::Unknown) {
-        return (
-            Decision::Deny,
-            false,
-            format!("undecided: statement {} is a Deny with a condition irsa does not evaluate", deny.index),
-        );
-    }
-    if let Some(allow) = with("Allow", Truth::True) {
-        return (Decision::Allow, true, format!("statement {} allows it", allow.index));
-    }
-    if let Some(allow) = with("Allow", Truth::Unknown) {
-        return (
-            Decision::Deny,
-            false,
-            format!("undecided: statement {} might allow it, with a condition irsa does not evaluate", allow.index),
-        );
-    }
-    (Decision::Deny, true, "no statement allows it (an implicit deny)".to_owned())
 }
 
-fn check_principal(statement: &Statement, context: &Context<'_>) -> Check {
-    let arn = context.provider.arn();
+fn check_principal(facts: &StatementFacts<'_>, request: &WebIdentityRequest<'_>) -> Check {
+    let provider = request.provider;
+    let holds = facts.principal_matches(provider);
+    let arn = provider.arn();
     let listed = |principal: &Principal| -> Option<String> {
         match principal {
             Principal::Everyone => Some("\"*\" (everyone)".to_owned()),
@@ -211,20 +139,18 @@ fn check_principal(statement: &Statement, context: &Context<'_>) -> Check {
                     return Some("{\"AWS\": \"*\"} (everyone)".to_owned());
                 }
                 map.get("Federated")
-                    .and_then(|ids| ids.iter().find(|id| **id == arn))
+                    .and_then(|ids| ids.iter().find(|id| provider.has_arn(id)))
                     .map(|id| format!("Federated {id}"))
             }
         }
     };
-    match (&statement.principal, &statement.not_principal) {
+    let statement = facts.statement;
+    let why = match (&statement.principal, &statement.not_principal) {
         (Some(principal), _) => match listed(principal) {
-            Some(which) => Check { holds: Truth::True, why: format!("the principal is {which}") },
+            Some(which) => format!("the principal is {which}"),
             None => {
-                let federated: Vec<&String> = match principal {
-                    Principal::Typed(map) => map.get("Federated").map(|ids| ids.iter().collect()).unwrap_or_default(),
-                    Principal::Everyone => Vec::new(),
-                };
-                let why = if federated.is_empty() {
+                let federated: Vec<&str> = facts.federated.iter().map(|f| f.id()).collect();
+                if federated.is_empty() {
                     format!("the statement has no Federated principal; the request comes from {arn}")
                 } else {
                     let close = federated
@@ -232,155 +158,93 @@ fn check_principal(statement: &Statement, context: &Context<'_>) -> Check {
                         .find(|f| f.eq_ignore_ascii_case(&arn))
                         .map(|f| format!(" (`{f}` differs from it only in case: ARNs are compared exactly)"))
                         .unwrap_or_default();
-                    format!(
-                        "the request comes from {arn}, and the statement trusts {}{close}",
-                        federated.iter().map(|f| f.as_str()).collect::<Vec<_>>().join(", ")
-                    )
-                };
-                Check { holds: Truth::False, why }
+                    format!("the request comes from {arn}, and the statement trusts {}{close}", federated.join(", "))
+                }
             }
         },
         (None, Some(not_principal)) => match listed(not_principal) {
-            Some(which) => Check { holds: Truth::False, why: format!("NotPrincipal excludes {which}") },
-            None => Check { holds: Truth::True, why: format!("NotPrincipal does not exclude {arn}") },
+            Some(which) => format!("NotPrincipal excludes {which}"),
+            None => format!("NotPrincipal does not exclude {arn}"),
         },
-        (None, None) => Check { holds: Truth::False, why: "the statement has no Principal".to_owned() },
-    }
+        (None, None) => "the statement has no Principal".to_owned(),
+    };
+    Check { holds: Truth::from(holds), why }
 }
 
-fn check_action(statement: &Statement) -> Check {
-    match (&statement.action, &statement.not_action) {
-        (Some(actions), _) => match web_identity_pattern(actions.iter()) {
-            Some(pattern) => Check {
-                holds: Truth::True,
-                why: format!("the action `{pattern}` covers {ASSUME_ROLE_WITH_WEB_IDENTITY}"),
-            },
-            None => Check {
-                holds: Truth::False,
-                why: format!(
-                    "its actions ({}) do not cover {ASSUME_ROLE_WITH_WEB_IDENTITY}",
-                    actions.iter().map(String::as_str).collect::<Vec<_>>().join(", ")
-                ),
-            },
-        },
-        (None, Some(not_actions)) => match web_identity_pattern(not_actions.iter()) {
-            Some(pattern) => Check {
-                holds: Truth::False,
-                why: format!("NotAction `{pattern}` excludes {ASSUME_ROLE_WITH_WEB_IDENTITY}"),
-            },
-            None => {
-                Check { holds: Truth::True, why: format!("NotAction does not exclude {ASSUME_ROLE_WITH_WEB_IDENTITY}") }
-            }
-        },
-        (None, None) => Check { holds: Truth::False, why: "the statement has no Action".to_owned() },
-    }
+fn check_action(facts: &StatementFacts<'_>) -> Check {
+    let action = ASSUME_ROLE_WITH_WEB_IDENTITY;
+    let why = match &facts.web_identity {
+        ActionCover::Listed(pattern) => format!("the action `{pattern}` covers {action}"),
+        ActionCover::NotListed => format!(
+            "its actions ({}) do not cover {action}",
+            facts.statement.action.iter().flat_map(|a| a.iter()).map(String::as_str).collect::<Vec<_>>().join(", ")
+        ),
+        ActionCover::Excluded(pattern) => format!("NotAction `{pattern}` excludes {action}"),
+        ActionCover::NotExcluded => format!("NotAction does not exclude {action}"),
+        ActionCover::NoAction => "the statement has no Action".to_owned(),
+    };
+    Check { holds: Truth::from(facts.web_identity.covers()), why }
 }
 
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Base {
-    Equals,
-    EqualsIgnoreCase,
-    Like,
-}
-
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Set {
-    Single,
-    Any,
-    All,
-}
-
-fn value_matches(base: Base, policy: &str, request: &str) -> bool {
-    match base {
-        Base::Equals => policy == request,
-        Base::EqualsIgnoreCase => policy.to_lowercase() == request.to_lowercase(),
-        Base::Like => glob_match(policy, request),
-    }
-}
-
-fn check_condition(operator: &str, key: &str, values: Vec<String>, context: &Context<'_>) -> ConditionCheck {
+fn check_condition(condition: &KeyCondition<'_>, request: &WebIdentityRequest<'_>) -> ConditionCheck {
+    let operator = condition.operator;
+    let key_values = request.key_values(condition.key);
+    let values: Vec<String> = condition.values.iter().map(|v| v.to_string()).collect();
+    let holds = operator.holds(&values, key_values);
     let mut result = ConditionCheck {
-        operator: operator.to_owned(),
-        key: key.to_owned(),
+        operator: operator.text.to_owned(),
+        key: condition.key.to_owned(),
         values,
-        holds: Truth::Unknown,
+        holds,
         why: String::new(),
         near_misses: Vec::new(),
     };
-    let (set, rest) = if let Some(rest) = operator.strip_prefix("ForAnyValue:") {
-        (Set::Any, rest)
-    } else if let Some(rest) = operator.strip_prefix("ForAllValues:") {
-        (Set::All, rest)
-    } else {
-        (Set::Single, operator)
-    };
-    let (if_exists, base_name) = match rest.strip_suffix("IfExists") {
-        Some(base) => (true, base),
-        None => (false, rest),
-    };
-    let value = context.value(key);
-    if base_name == "Null" && !if_exists && set == Set::Single {
-        let wants_absent = result.values.iter().any(|v| v.eq_ignore_ascii_case("true"));
-        let (holds, why) = match value {
-            KeyValue::Unknown(why) => (Truth::Unknown, why),
-            KeyValue::Absent(why) => (Truth::from(wants_absent), format!("the key is absent ({why})")),
-            KeyValue::Present(_) => (Truth::from(!wants_absent), "the key is present".to_owned()),
+    let Some(comparison) = operator.comparison() else {
+        result.why = match (holds, key_values) {
+            _ if operator.base == BaseOperator::Unevaluated => {
+                format!("irsa does not evaluate the operator `{}`, and does not guess", operator.text)
+            }
+            (Truth::Unknown, _) => why_no_value(condition.key, request),
+            (_, KeyValues::Present(_)) => "the key is present".to_owned(),
+            _ => format!("the key is absent ({})", why_no_value(condition.key, request)),
         };
-        result.holds = holds;
-        result.why = why;
         return result;
-    }
-    let (base, negated) = match base_name {
-        "StringEquals" => (Base::Equals, false),
-        "StringNotEquals" => (Base::Equals, true),
-        "StringEqualsIgnoreCase" => (Base::EqualsIgnoreCase, false),
-        "StringNotEqualsIgnoreCase" => (Base::EqualsIgnoreCase, true),
-        "StringLike" => (Base::Like, false),
-        "StringNotLike" => (Base::Like, true),
-        _ => {
-            result.why = format!("irsa does not evaluate the operator `{operator}`, and does not guess");
-            return result;
-        }
     };
-    match value {
-        KeyValue::Unknown(why) => {
-            result.why = why;
-        }
-        KeyValue::Absent(why) => {
-            let holds = if_exists || set == Set::All || (negated && set == Set::Single);
-            result.holds = Truth::from(holds);
-            result.why = if holds {
-                format!("the request has no such key ({why}); {operator} holds for a missing key")
+    let negated = operator.is_negated();
+    match key_values {
+        KeyValues::Unknown => result.why = why_no_value(condition.key, request),
+        KeyValues::Absent | KeyValues::Present([]) => {
+            let why = why_no_value(condition.key, request);
+            result.why = if holds == Truth::True {
+                format!("the request has no such key ({why}); {} holds for a missing key", operator.text)
+            } else if operator.set == SetQualifier::ForAnyValue && operator.if_exists {
+                format!(
+                    "the request has no such key: {why}; ForAnyValue: is false for a missing key even with IfExists (IAM: \"for no matching key or a null dataset, the condition returns false\")"
+                )
             } else {
                 format!("the request has no such key: {why}")
             };
         }
-        KeyValue::Present(request) => {
-            let matched = |r: &String| result.values.iter().find(|p| value_matches(base, p, r)).cloned();
-            let matches: Vec<(String, Option<String>)> = request.iter().map(|r| (r.clone(), matched(r))).collect();
-            let holds = match (set, negated) {
-                (Set::Single, false) | (Set::Any, false) => matches.iter().any(|(_, m)| m.is_some()),
-                (Set::Single, true) => matches.iter().all(|(_, m)| m.is_none()),
-                (Set::Any, true) => matches.iter().any(|(_, m)| m.is_none()),
-                (Set::All, false) => matches.iter().all(|(_, m)| m.is_some()),
-                (Set::All, true) => matches.iter().all(|(_, m)| m.is_none()),
+        KeyValues::Present(request_values) => {
+            let matched = |r: &String| {
+                result.values.iter().find(|p| comparison.matches(p, r)).map(|p| format!("`{r}` matches `{p}`"))
             };
-            result.holds = Truth::from(holds);
-            let shown: Vec<String> = request.iter().map(|r| format!("`{r}`")).collect();
-            let found: Vec<String> =
-                matches.iter().filter_map(|(r, m)| m.as_ref().map(|p| format!("`{r}` matches `{p}`"))).collect();
+            let found: Vec<String> = request_values.iter().filter_map(matched).collect();
+            let shown: Vec<String> = request_values.iter().map(|r| format!("`{r}`")).collect();
             result.why = match (found.is_empty(), negated) {
                 (false, false) => found.join(", "),
                 (false, true) => format!("{}, which the negation excludes", found.join(", ")),
                 (true, _) => format!("the request has {}, which matches none of the values", shown.join(", ")),
             };
-            if request.len() > 1 && set == Set::Single {
-                result.why.push_str(
-                    "; the key has several values and the operator has no ForAnyValue:/ForAllValues: prefix: irsa counts any value",
-                );
+            if holds == Truth::Unknown {
+                result.why.push_str(&format!(
+                    "; the key has {} values and `{}` has no ForAnyValue:/ForAllValues: prefix: IAM documents no answer for a single-valued operator on several values, and irsa does not guess (write ForAnyValue: or ForAllValues:)",
+                    request_values.len(),
+                    operator.text
+                ));
             }
-            if !holds && !negated {
-                result.near_misses = near_misses(base, &result.values, &request);
+            if holds == Truth::False && !negated {
+                result.near_misses = near_misses(comparison, &result.values, request_values);
             }
         }
     }
@@ -388,13 +252,13 @@ fn check_condition(operator: &str, key: &str, values: Vec<String>, context: &Con
 }
 
 /// Why a value that looks right did not match.
-fn near_misses(base: Base, policy: &[String], request: &[String]) -> Vec<String> {
+fn near_misses(base: Comparison, policy: &[String], request: &[String]) -> Vec<String> {
     let mut misses = Vec::new();
     for r in request {
         for p in policy {
-            if base != Base::EqualsIgnoreCase && p.to_lowercase() == r.to_lowercase() {
+            if base != Comparison::EqualsIgnoreCase && p.to_lowercase() == r.to_lowercase() {
                 misses.push(format!("`{p}` differs from `{r}` only in case, and the comparison is case-sensitive"));
-            } else if base == Base::Equals && p.contains(['*', '?']) && glob_match(p, r) {
+            } else if base == Comparison::Equals && p.contains(['*', '?']) && glob_match(p, r) {
                 misses.push(format!(
                     "`{p}` would match `{r}` under StringLike; StringEquals compares `*` and `?` literally"
                 ));

@@ -15,12 +15,13 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
-pub use self::eval::{Check, ConditionCheck, Decision, StatementCheck, Truth};
+pub use self::eval::{Check, ConditionCheck, StatementCheck};
 pub use self::jwt::{Claims, DecodedToken, decode_token};
 use crate::OidcProvider;
 use crate::error::{Error, ErrorKind};
-use crate::lint::checks::oidc_providers;
 use crate::policy::PolicyDocument;
+pub use crate::semantics::{Decision, Truth};
+use crate::semantics::{PolicyFacts, WebIdentityRequest};
 
 /// An `sts:AssumeRoleWithWebIdentity` request.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,12 +41,12 @@ pub struct Request {
 /// The outcome of a simulation, statement by statement.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Simulation {
-    /// `allow` or `deny`.
+    /// `allow`, `deny` or `undecided`.
     pub decision: Decision,
-    /// `false` when a condition irsa does not evaluate could change the decision (then the
-    /// decision is `deny`: irsa does not promise access it cannot show).
+    /// `false` when the decision is `undecided`: a condition that IAM's documented rules do
+    /// not decide, or that irsa does not evaluate, could change it.
     pub decided: bool,
-    /// Why, in one sentence.
+    /// Why, in one sentence: when STS rejects the token, its reason comes first.
     pub reason: String,
     /// The provider ARN of the request.
     pub provider: String,
@@ -55,7 +56,8 @@ pub struct Simulation {
     pub aud: Vec<String>,
     /// Whether a token's signature was verified: never (irsa reads the claims only).
     pub signature_verified: bool,
-    /// What STS checks before the policy is read, and found wrong (advice).
+    /// What STS checks before it reads the policy, and found wrong: any of these makes the
+    /// decision `deny`, whatever the policy says.
     pub sts_checks: Vec<String>,
     /// Every statement, matched or not.
     pub statements: Vec<StatementCheck>,
@@ -84,16 +86,24 @@ pub struct Simulation {
 /// assert!(denied.statements[0].conditions[0].near_misses[0].contains("only in case"));
 /// ```
 pub fn simulate(policy: &PolicyDocument, request: &Request) -> Simulation {
-    let context = eval::Context { provider: &request.provider, claims: &request.claims };
-    let statements = eval::check_statements(policy, &context);
-    let (decision, decided, mut reason) = eval::decide(&statements);
+    let facts = PolicyFacts::new(policy, &[]);
+    let web_identity = WebIdentityRequest { provider: &request.provider, claims: &request.claims };
+    let statements = eval::check_statements(&facts, &web_identity);
+    let policy_decision = facts.decide(&web_identity);
     let sts_checks = sts_checks(request);
-    if decision == Decision::Allow && !sts_checks.is_empty() {
-        reason.push_str(", but STS rejects the token before it reads the policy (see STS below)");
-    }
+    let (decision, reason) = match sts_checks.first() {
+        Some(rejection) => (
+            Decision::Deny,
+            format!(
+                "{rejection}; the trust policy alone would say {policy_decision} ({})",
+                eval::reason(policy_decision, &statements)
+            ),
+        ),
+        None => (policy_decision, eval::reason(policy_decision, &statements)),
+    };
     Simulation {
         decision,
-        decided,
+        decided: decision != Decision::Undecided,
         reason,
         provider: request.provider.arn(),
         sub: request.claims.sub.clone(),
@@ -117,13 +127,15 @@ fn sts_checks(request: &Request) -> Vec<String> {
             ));
         }
     }
-    if claims.aud.is_empty() {
+    // Claims given one by one (not a token) with no audience leave `aud` out of the question:
+    // their `:aud` conditions see a missing key.
+    if claims.aud.is_empty() && request.from_token {
         advice.push(
-            "the token has no aud: STS rejects it (InvalidIdentityToken: Missing a required claim: aud)".to_owned(),
+            "the token has no aud: STS rejects it (InvalidIdentityToken: Missing a required claim: aud) before it reads the policy".to_owned(),
         );
     } else if !request.client_ids.is_empty() && !claims.aud.iter().any(|a| request.client_ids.contains(a)) {
         advice.push(format!(
-            "no audience of the token ({}) is a client ID of the provider ({}): STS rejects it (InvalidIdentityToken: Incorrect token audience)",
+            "no audience of the token ({}) is a client ID of the provider ({}): STS rejects it (InvalidIdentityToken: Incorrect token audience) before it reads the policy",
             claims.aud.join(", "),
             request.client_ids.join(", ")
         ));
@@ -131,7 +143,7 @@ fn sts_checks(request: &Request) -> Vec<String> {
     if let (Some(exp), Some(now)) = (claims.exp, request.now) {
         if exp <= now {
             advice.push(format!(
-                "the token expired {} seconds before the time checked (exp {exp}, now {now}): STS rejects it (ExpiredTokenException)",
+                "the token expired {} seconds before the time checked (exp {exp}, now {now}): STS rejects it (ExpiredTokenException) before it reads the policy",
                 now - exp
             ));
         }
@@ -154,9 +166,10 @@ fn sts_checks(request: &Request) -> Vec<String> {
 /// ```
 pub fn provider_for(policy: &PolicyDocument, iss: Option<&str>) -> Result<OidcProvider, Error> {
     let mut providers: Vec<OidcProvider> = Vec::new();
-    for (_, provider) in policy.statements().iter().flat_map(|statement| oidc_providers(statement, &[])) {
-        if !providers.contains(&provider) {
-            providers.push(provider);
+    let facts = PolicyFacts::new(policy, &[]);
+    for (_, provider) in facts.statements.iter().flat_map(|statement| statement.oidc_providers()) {
+        if !providers.contains(provider) {
+            providers.push(provider.clone());
         }
     }
     let listed = || {
@@ -204,11 +217,7 @@ impl Simulation {
     /// The simulation for people: the decision first, then every statement and condition.
     pub fn to_text(&self) -> String {
         let mut out = String::new();
-        let decision = match self.decision {
-            Decision::Allow => "allow",
-            Decision::Deny => "deny",
-        };
-        let _ = writeln!(out, "{decision}: {}", self.reason);
+        let _ = writeln!(out, "{}: {}", self.decision, self.reason);
         let sub = self.sub.as_deref().map_or("no sub".to_owned(), |s| format!("sub `{s}`"));
         let aud = if self.aud.is_empty() { "no aud".to_owned() } else { format!("aud `{}`", self.aud.join("`, `")) };
         let _ = writeln!(out, "  request: sts:AssumeRoleWithWebIdentity through {} with {sub}, {aud}", self.provider);
@@ -244,7 +253,7 @@ impl Simulation {
         out
     }
 
-    /// The simulation as JSON: `{"decision": "allow"|"deny", "decided", "reason", "provider",
+    /// The simulation as JSON: `{"decision": "allow"|"deny"|"undecided", "decided", "reason", "provider",
     /// "sub", "aud", "signature_verified", "sts_checks", "statements": [...]}`.
     pub fn to_json(&self) -> String {
         #[allow(clippy::expect_used)]
