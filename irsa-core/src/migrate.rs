@@ -57,10 +57,13 @@ pub enum Change {
         /// What it trusts.
         trusts: String,
     },
-    /// A new `sts:AssumeRole` statement for the legacy principals.
+    /// A new `sts:AssumeRole` statement for the legacy principals (`sts:AssumeRoleWithSAML`
+    /// for SAML providers).
     AddedLegacy {
         /// Index in the migrated document.
         statement: usize,
+        /// Its action.
+        action: String,
         /// `TYPE=ID` of each principal.
         principals: Vec<String>,
     },
@@ -105,8 +108,8 @@ impl fmt::Display for Change {
             Change::AlreadyThere { statement, trusts } => {
                 write!(f, "unchanged statement {statement} ({trusts}): it already trusts what was asked")
             }
-            Change::AddedLegacy { statement, principals } => {
-                write!(f, "added statement {statement}: sts:AssumeRole from {}", principals.join(", "))
+            Change::AddedLegacy { statement, action, principals } => {
+                write!(f, "added statement {statement}: {action} from {}", principals.join(", "))
             }
             Change::KeptConditional { statement, sid: s } => write!(
                 f,
@@ -244,6 +247,7 @@ pub fn migrate(document: &PolicyDocument, request: &TrustPolicy, remove_legacy: 
                 statements.push(new.clone());
                 changes.push(Change::AddedLegacy {
                     statement: statements.len() - 1,
+                    action: new.action.iter().flat_map(|a| a.iter()).cloned().collect::<Vec<_>>().join(", "),
                     principals: principal_list(new.principal.as_ref()),
                 });
             }
@@ -660,6 +664,39 @@ mod tests {
             Ok((
                 &format!("{vendor},{}", existing.replace(KOPS, "KOPS").replace(ISSUER, "ISSUER")),
                 &["removed statement 0", "kept statement 1"],
+            )),
+        );
+        // Legacy is the kiam/kube2iam trust only: EKS Pod Identity and ec2 stay, and a statement
+        // that mixes a node role with a service keeps the service.
+        let pods = r#"{"Effect":"Allow","Principal":{"Service":"pods.eks.amazonaws.com"},"Action":["sts:AssumeRole","sts:TagSession"]}"#;
+        let ec2 = r#"{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}"#;
+        let mixed = r#"{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:role/nodes","Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}"#;
+        check(
+            &format!("{NODES},{pods},{ec2},{mixed},{existing}"),
+            &TrustPolicy::new(),
+            true,
+            Ok((
+                &format!("{pods},{ec2},{ec2},{}", existing.replace(KOPS, "KOPS").replace(ISSUER, "ISSUER")),
+                &[
+                    "removed statement 0: sts:AssumeRole from AWS=arn:aws:iam::123456789012:role/nodes",
+                    "removed from statement 3: sts:AssumeRole from AWS=arn:aws:iam::123456789012:role/nodes (kept: Service=ec2.amazonaws.com)",
+                ],
+            )),
+        );
+        // A SAML provider asked for gets its own sts:AssumeRoleWithSAML statement, once.
+        let saml = TrustPolicy::new()
+            .legacy_principal("Federated=arn:aws:iam::123456789012:saml-provider/Okta".parse().unwrap());
+        check(
+            NODES,
+            &saml,
+            false,
+            Ok((
+                &format!(
+                    r#"{NODES},{{"Effect":"Allow","Principal":{{"Federated":"arn:aws:iam::123456789012:saml-provider/Okta"}},"Action":"sts:AssumeRoleWithSAML"}}"#
+                ),
+                &[
+                    "added statement 1: sts:AssumeRoleWithSAML from Federated=arn:aws:iam::123456789012:saml-provider/Okta",
+                ],
             )),
         );
         check(NODES, &TrustPolicy::new(), true, Err("leaves no statement"));

@@ -4,7 +4,8 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 use irsa_core::lint::{
-    FileFindings, Finding, LintOptions, Severity, count_at_least, lint_read, to_json, to_sarif, to_text,
+    FileFindings, Finding, LintOptions, Severity, count_at_least, is_trust_policy, lint_read, to_json, to_sarif,
+    to_text, unreadable,
 };
 use irsa_core::read::{PolicyFormat, PolicySource, looks_like_policy, read_policies};
 
@@ -14,29 +15,48 @@ use crate::failure::Failure;
 use crate::input::{MAX_POLICY_BYTES, read_text};
 use crate::output::emit;
 
-/// One policy of one file, linted.
+/// One policy of one file, linted (or skipped, or not read).
 struct Linted {
     file: String,
     policy: Option<String>,
     findings: Vec<Finding>,
+    /// A permission policy, not linted.
+    skipped: bool,
+    /// Why it could not be read: then its one finding is `unreadable-policy`.
+    error: Option<irsa_core::Error>,
 }
 
 pub(crate) fn run(args: &LintArgs) -> Result<Outcome, Failure> {
     let options = LintOptions { quota: args.quota, skip: args.skip.clone() };
     let mut linted = Vec::new();
     let mut notes = Vec::new();
+    let mut refusals = Vec::new();
     for path in &args.files {
         if path != Path::new("-") && path.is_dir() {
             for file in walk(path, &mut notes) {
                 lint_file(&file, false, &options, &mut linted, &mut notes)?;
             }
-        } else {
-            lint_file(path, true, &options, &mut linted, &mut notes)?;
+        } else if let Err(failure) = lint_file(path, true, &options, &mut linted, &mut notes) {
+            // A file that cannot be read at all: said, and the other files still linted.
+            refusals.push(failure);
         }
+    }
+    // Exit 2 only when nothing at all could be read.
+    if linted.iter().all(|l| l.error.is_some()) {
+        let first_unreadable = linted.iter().find_map(|l| l.error.clone().map(|error| (l.file.clone(), error)));
+        let first_refusal = if refusals.is_empty() { None } else { Some(refusals.remove(0)) };
+        match (first_refusal, first_unreadable) {
+            (Some(failure), _) => return Err(failure),
+            (None, Some((file, error))) => return Err(Failure::InFile { file, error }),
+            (None, None) => {} // a folder without policies: no findings
+        }
+    }
+    for failure in &refusals {
+        notes.push(format!("not linted: {failure}"));
     }
     let files: Vec<FileFindings<'_>> = linted
         .iter()
-        .map(|l| FileFindings { file: &l.file, policy: l.policy.as_deref(), findings: &l.findings })
+        .map(|l| FileFindings { file: &l.file, policy: l.policy.as_deref(), findings: &l.findings, skipped: l.skipped })
         .collect();
     let report = match args.format {
         LintFormat::Text => {
@@ -58,9 +78,11 @@ pub(crate) fn run(args: &LintArgs) -> Result<Outcome, Failure> {
     Ok(if count_at_least(&all, worst) > 0 { Outcome::Negative } else { Outcome::Success })
 }
 
-/// Lints every policy of a file. A file named on the command line must hold policies that
-/// irsa can read (else exit 2); a file found in a folder is skipped, with a note, when it
-/// cannot be read as one.
+/// Lints every policy of a file. A document irsa cannot read is an `unreadable-policy`
+/// finding, and the others are still linted; a file named on the command line that cannot be
+/// read at all is a failure (the caller goes on with the other files), one found in a folder
+/// is skipped with a note when it does not look like a policy. Permission policies (no
+/// `Principal`) are skipped and counted.
 fn lint_file(
     path: &Path,
     named: bool,
@@ -79,17 +101,27 @@ fn lint_file(
     };
     let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned());
     let format = PolicyFormat::detect(file_name.as_deref(), &text);
-    if !named && format == PolicyFormat::Json && !looks_like_policy(&text) {
+    let by_content = file_name.as_deref().is_some_and(is_kops_policy_name);
+    if !named && (format == PolicyFormat::Json || by_content) && !looks_like_policy(&text) {
         return Ok(());
     }
-    let in_file = |error| Failure::InFile { file: shown.clone(), error };
+    let unread = |policy: Option<String>, error: &irsa_core::Error| Linted {
+        file: shown.clone(),
+        policy,
+        findings: vec![unreadable(error)],
+        skipped: false,
+        error: Some(error.clone()),
+    };
     let policies = match read_policies(&text, format) {
         Ok(policies) => policies,
-        Err(error) if !named => {
-            notes.push(format!("{shown}: skipped: {}", in_file(error)));
+        Err(error) if named => {
+            linted.push(unread(None, &error));
             return Ok(());
         }
-        Err(error) => return Err(in_file(error)),
+        Err(error) => {
+            notes.push(format!("{shown}: skipped: {}", Failure::InFile { file: shown.clone(), error }));
+            return Ok(());
+        }
     };
     if policies.is_empty() && named {
         return Err(Failure::Usage(format!("{shown}: no data \"aws_iam_policy_document\" block to lint")));
@@ -97,24 +129,35 @@ fn lint_file(
     for policy in policies {
         let read = match policy {
             Ok(read) => read,
-            Err(error) if !named => {
-                notes.push(format!("skipped a document: {}", in_file(error)));
+            Err(error) => {
+                linted.push(unread(None, &error));
                 continue;
             }
-            Err(error) => return Err(in_file(error)),
         };
         let policy = match &read.source {
             PolicySource::Hcl { name } => Some(name.clone()),
             _ => None,
         };
+        if !is_trust_policy(&read.document) {
+            linted.push(Linted { file: shown.clone(), policy, findings: Vec::new(), skipped: true, error: None });
+            continue;
+        }
         let findings = lint_read(&read, options);
-        linted.push(Linted { file: shown.clone(), policy, findings });
+        linted.push(Linted { file: shown.clone(), policy, findings, skipped: false, error: None });
     }
     Ok(())
 }
 
-/// The `*.json` and `*.tf` files under `folder`, sorted; hidden folders, `node_modules` and
-/// `.terraform` are not searched, and symbolic links to folders are not followed.
+/// Whether a file may be one of the policies kops writes, `data/aws_iam_role_<name>_policy`
+/// (the name holds the cluster's, dots and all), or a file without an extension: which of
+/// them are policies is decided by their content.
+fn is_kops_policy_name(name: &str) -> bool {
+    name.ends_with("_policy") || !name.contains('.')
+}
+
+/// The `*.json` and `*.tf` files under `folder`, and the files kops writes its policies to
+/// (see [`is_kops_policy_name`]), sorted; hidden folders, `node_modules` and `.terraform` are
+/// not searched, and symbolic links to folders are not followed.
 fn walk(folder: &Path, notes: &mut Vec<String>) -> Vec<PathBuf> {
     let mut files = Vec::new();
     let mut pending = vec![folder.to_owned()];
@@ -135,7 +178,7 @@ fn walk(folder: &Path, notes: &mut Vec<String>) -> Vec<PathBuf> {
                     pending.push(path);
                 }
             } else if (kind.is_file() || kind.is_symlink() && path.is_file())
-                && (name.ends_with(".json") || name.ends_with(".tf"))
+                && (name.ends_with(".json") || name.ends_with(".tf") || is_kops_policy_name(&name))
             {
                 files.push(path);
             }

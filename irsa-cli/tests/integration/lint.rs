@@ -41,7 +41,8 @@ fn the_fixtures_in_every_format() {
     let findings = json["findings"].as_array().unwrap();
     assert!(findings.iter().all(|f| f["rule"].is_string() && f["severity"].is_string()));
     assert_eq!(json["summary"]["errors"], findings.iter().filter(|f| f["severity"] == "error").count());
-    assert_eq!(json["summary"]["policies"], 2 * irsa_core::lint::Rule::ALL.len());
+    // A fixture and a near miss for every rule but unreadable-policy (a document not read).
+    assert_eq!(json["summary"]["policies"], 2 * (irsa_core::lint::Rule::ALL.len() - 1));
 }
 
 #[test]
@@ -113,13 +114,62 @@ fn folders_are_searched() {
         .iter()
         .map(|f| f["file"].as_str().unwrap().trim_start_matches(dir.to_str().unwrap()).to_owned())
         .collect();
-    assert_eq!(files.into_iter().collect::<Vec<_>>(), ["/iam/main.tf", "/iam/nested/app.json"]);
-    assert_eq!(json["summary"]["policies"], 3, "two documents of main.tf and app.json");
+    assert_eq!(files.into_iter().collect::<Vec<_>>(), ["/iam/broken.tf", "/iam/main.tf", "/iam/nested/app.json"]);
+    assert_eq!(json["summary"]["policies"], 4, "two documents of main.tf, app.json, and broken.tf's, unread");
+    // The document irsa cannot read is a finding where it stands; the others are linted.
+    let unread: Vec<&Value> =
+        json["findings"].as_array().unwrap().iter().filter(|f| f["rule"] == "unreadable-policy").collect();
+    assert_eq!(unread.len(), 1, "{}", run.stdout);
+    assert_eq!((unread[0]["line"].as_u64(), unread[0]["column"].as_u64()), (Some(3), Some(15)));
+    assert!(unread[0]["message"].as_str().unwrap().contains("irsa could not read this policy"), "{}", run.stdout);
+}
+
+/// Permission policies beside trust policies are skipped and counted, and kops' generated
+/// trust policies (files without an extension) are found by their content.
+#[test]
+fn permission_policies_are_skipped_and_kops_files_found() {
+    let dir = temp_dir("permissions");
+    fs::create_dir_all(dir.join("data")).unwrap();
+    // AWS's install docs of the load balancer controller: its permission policy beside its trust.
+    fs::write(
+        dir.join("iam_policy.json"),
+        r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["iam:CreateServiceLinkedRole"], "Resource": "*"}, {"Effect": "Allow", "NotResource": "*", "Action": "ec2:Describe*"}]}"#,
+    )
+    .unwrap();
+    fs::copy(examples("lint/federated-without-sub.near-miss.json"), dir.join("trust.json")).unwrap();
+    fs::copy(
+        examples("lint/wildcard-in-string-equals.json"),
+        dir.join("data/aws_iam_role_dns-controller.kube-system.sa.beta.hdo.ee_policy"),
+    )
+    .unwrap();
+    fs::write(dir.join("data/LICENSE"), "MIT").unwrap();
+    let run = lint(&["--format", "json", dir.to_str().unwrap()]);
+    assert_eq!(run.code, Some(1), "{}{}", run.stdout, run.stderr);
+    let json: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(json["summary"]["policies"], 2, "{}", run.stdout);
+    assert_eq!(json["summary"]["skipped"], 1, "{}", run.stdout);
+    let rules: Vec<&str> = json["findings"].as_array().unwrap().iter().map(|f| f["rule"].as_str().unwrap()).collect();
+    assert!(!rules.contains(&"prohibited-element"), "{rules:?}");
+    assert!(rules.contains(&"wildcard-in-string-equals"), "{rules:?}");
+    let text = lint(&[dir.to_str().unwrap()]);
     assert!(
-        run.stderr.contains("irsa: note: skipped a document: ") && run.stderr.contains("broken.tf:3:15"),
+        text.stdout.contains("in 2 policies (1 permission policy skipped: no Principal, so not a trust policy)"),
         "{}",
-        run.stderr
+        text.stdout
     );
+    // A file of several documents, one unreadable: the others are linted, and the next file too.
+    let tf = dir.join("two.tf");
+    fs::write(
+        &tf,
+        "data \"aws_iam_policy_document\" \"bad\" {\n  statement {\n    actions = var.a\n  }\n}\n\ndata \"aws_iam_policy_document\" \"ok\" {\n  statement {\n    actions = [\"sts:AssumeRole\"]\n    principals {\n      type        = \"Service\"\n      identifiers = [\"ec2.amazonaws.com\"]\n    }\n  }\n}\n",
+    )
+    .unwrap();
+    let run = lint(&["--format", "json", tf.to_str().unwrap(), dir.join("trust.json").to_str().unwrap()]);
+    assert_eq!(run.code, Some(1), "{}{}", run.stdout, run.stderr);
+    let json: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(json["summary"]["policies"], 3, "{}", run.stdout);
+    assert_eq!(json["findings"][0]["rule"], "unreadable-policy", "{}", run.stdout);
+    assert_eq!(json["findings"][0]["policy"], Value::Null, "{}", run.stdout);
 }
 
 /// Findings in Terraform point at the statement block's line.

@@ -73,6 +73,7 @@ const RULES: &[(Rule, Check)] = &[
     (Rule::InvalidProvider, invalid_provider),
     (Rule::WrongActionForPrincipal, wrong_action_for_principal),
     (Rule::SwappedClaims, swapped_claims),
+    (Rule::UnreadablePolicy, |_, _| {}), // found while reading, before any rule runs
 ];
 
 /// The findings of every rule but those in `skip`. The size rules (`trust-policy-too-large`,
@@ -698,6 +699,126 @@ mod tests {
             ("api://AzureADTokenExchange", None),
         ] {
             assert_eq!(audience_typo(value), expected, "{value}");
+        }
+    }
+
+    const EKS: &str = "arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/ABC";
+    const ISSUER: &str = "oidc.eks.eu-west-1.amazonaws.com/id/ABC";
+
+    /// Lints one statement (`principal`, `action`, `condition` as JSON; `ISSUER` in the
+    /// condition stands for the EKS issuer) and compares the rules that fire; each of `words`
+    /// must be in some message.
+    fn rules_of(principal: &str, action: &str, condition: &str, expected: &[&str], words: &[&str]) {
+        let condition = condition.replace("ISSUER", ISSUER);
+        let json = format!(
+            r#"{{"Version": "2012-10-17", "Statement": [{{"Effect": "Allow", "Principal": {principal}, "Action": {action}, "Condition": {condition}}}]}}"#
+        );
+        let policy = PolicyDocument::from_json(&json).unwrap();
+        let findings = check(&policy, Some(&LintOptions::default()), &[]);
+        let fired: Vec<&str> = findings.iter().map(|f| f.rule.name()).collect();
+        assert_eq!(fired, expected, "{json}\n{findings:#?}");
+        for word in words {
+            assert!(findings.iter().any(|f| f.message.contains(word)), "`{word}` in {findings:#?}");
+        }
+    }
+
+    fn federated(arn: &str) -> String {
+        format!(r#"{{"Federated": "{arn}"}}"#)
+    }
+
+    const WEB: &str = r#""sts:AssumeRoleWithWebIdentity""#;
+    const AUD: &str = r#""ISSUER:aud": "sts.amazonaws.com""#;
+
+    #[test]
+    fn split_subjects_are_an_error_only_when_no_subject_satisfies_both() {
+        // terraform-aws-modules' IRSA module with both lists set: the exact subject matches the
+        // pattern too, so it can assume the role (as irsa simulate says).
+        let both = format!(
+            r#"{{"StringEquals": {{"ISSUER:sub": "system:serviceaccount:apps:web", {AUD}}}, "StringLike": {{"ISSUER:sub": "system:serviceaccount:apps:*"}}}}"#
+        );
+        rules_of(&federated(EKS), WEB, &both, &["broad-subject"], &[]);
+        let none = format!(
+            r#"{{"StringEquals": {{"ISSUER:sub": "system:serviceaccount:apps:web", {AUD}}}, "StringLike": {{"ISSUER:sub": "system:serviceaccount:jobs:*"}}}}"#
+        );
+        // No token matches, so the pattern trusts nobody: no broad-subject beside the error.
+        rules_of(&federated(EKS), WEB, &none, &["split-subject-operators"], &["no subject is in both"]);
+    }
+
+    #[test]
+    fn an_invalid_provider_leaves_the_other_rules_running() {
+        let everyone = format!(r#"{{"StringLike": {{"ISSUER:sub": "system:serviceaccount:*:*", {AUD}}}}}"#);
+        for (arn, word) in [
+            (
+                "arn:aws:iam::ACCOUNT_B:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/ABC",
+                "`ACCOUNT_B` must be 12 digits",
+            ),
+            ("arn:aws:iam::<ACCOUNT_ID>:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/ABC", "must be 12 digits"),
+            (
+                "arn:aws:iam::123456789:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/ABC",
+                "`123456789` must be 12 digits",
+            ),
+            ("arn:aws-moon:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/ABC", "`aws-moon`"),
+            ("oidc.eks.eu-west-1.amazonaws.com/id/ABC", "named by its ARN"),
+            ("https://oidc.eks.eu-west-1.amazonaws.com/id/ABC", "named by its ARN"),
+        ] {
+            rules_of(
+                &federated(arn),
+                WEB,
+                &everyone,
+                &["broad-subject", "invalid-provider"],
+                &[word, "every service account of every namespace"],
+            );
+        }
+        // A valid SAML provider or Google is no invalid provider.
+        rules_of(
+            &federated("accounts.google.com"),
+            WEB,
+            r#"{"StringEquals": {"accounts.google.com:aud": "app"}}"#,
+            &[],
+            &[],
+        );
+    }
+
+    #[test]
+    fn principals_that_can_never_use_the_action() {
+        let sub = format!(
+            r#"{{"StringEquals": {{"ISSUER:sub": "system:serviceaccount:kube-system:cluster-autoscaler", {AUD}}}}}"#
+        );
+        rules_of(
+            &federated(EKS),
+            r#""sts:AssumeRole""#,
+            &sub,
+            &["wrong-action-for-principal"],
+            &["make the action sts:AssumeRoleWithWebIdentity"],
+        );
+        rules_of(&federated(EKS), r#""sts:*""#, &sub, &[], &[]);
+        let saml = federated("arn:aws:iam::123456789012:saml-provider/Okta");
+        rules_of(&saml, r#""sts:AssumeRole""#, "{}", &["wrong-action-for-principal"], &["sts:AssumeRoleWithSAML"]);
+        rules_of(&saml, r#""sts:AssumeRoleWithSAML""#, "{}", &[], &[]);
+        let pods = r#"{"Service": "pods.eks.amazonaws.com"}"#;
+        rules_of(pods, r#""sts:AssumeRole""#, "{}", &["wrong-action-for-principal"], &["do not cover sts:TagSession"]);
+        rules_of(pods, r#"["sts:AssumeRole", "sts:TagSession"]"#, "{}", &[], &[]);
+    }
+
+    #[test]
+    fn swapped_claims_are_unusable_not_open() {
+        // Only an :aud condition, holding a subject: not "any service account can assume".
+        let swapped = r#"{"StringEquals": {"ISSUER:aud": "system:serviceaccount:default:app"}}"#;
+        rules_of(&federated(EKS), WEB, swapped, &["swapped-claims"], &["no token matches"]);
+        let both = r#"{"StringEquals": {"ISSUER:aud": "system:serviceaccount:default:app", "ISSUER:sub": "sts.amazonaws.com"}}"#;
+        rules_of(&federated(EKS), WEB, both, &["swapped-claims", "swapped-claims"], &["holds audiences"]);
+    }
+
+    #[test]
+    fn broad_subjects_say_what_they_trust() {
+        for (subject, words) in [
+            ("system:serviceaccount:*:external-dns", "the service account name `external-dns` in every namespace"),
+            ("system:serviceaccount:monitoring:*", "every service account of the namespace `monitoring`"),
+            ("system:serviceaccount:*:*", "every service account of every namespace"),
+            ("system:serviceaccount:*", "every service account of every namespace"),
+        ] {
+            let condition = format!(r#"{{"StringLike": {{"ISSUER:sub": "{subject}"}}, "StringEquals": {{{AUD}}}}}"#);
+            rules_of(&federated(EKS), WEB, &condition, &["broad-subject"], &[words]);
         }
     }
 

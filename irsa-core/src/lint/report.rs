@@ -15,6 +15,9 @@ pub struct FileFindings<'a> {
     pub policy: Option<&'a str>,
     /// What was found, in order.
     pub findings: &'a [Finding],
+    /// Whether the policy was skipped, not linted: a permission policy (no `Principal`) is
+    /// no trust policy.
+    pub skipped: bool,
 }
 
 impl FileFindings<'_> {
@@ -44,7 +47,7 @@ fn plural(count: usize, one: &str, many: &str) -> String {
 ///     location: Some(irsa_core::Location { line: 9, column: 5 }),
 ///     message: "no :aud condition".into(),
 /// };
-/// let text = to_text(&[FileFindings { file: "trust.json", policy: None, findings: &[finding] }], false);
+/// let text = to_text(&[FileFindings { file: "trust.json", policy: None, findings: &[finding], skipped: false }], false);
 /// assert_eq!(text, "trust.json\n  9:5  info  missing-audience  statement 1: no :aud condition\n\n1 finding in 1 policy: 0 errors, 0 warnings, 1 info\n");
 /// ```
 pub fn to_text(files: &[FileFindings<'_>], colour: bool) -> String {
@@ -79,7 +82,13 @@ pub fn to_text(files: &[FileFindings<'_>], colour: bool) -> String {
         out.push('\n');
     }
     let summary = Summary::of(files);
-    let policies = plural(summary.policies, "policy", "policies");
+    let mut policies = plural(summary.policies, "policy", "policies");
+    if summary.skipped > 0 {
+        policies.push_str(&format!(
+            " ({} skipped: no Principal, so not a trust policy)",
+            plural(summary.skipped, "permission policy", "permission policies")
+        ));
+    }
     let total = summary.errors + summary.warnings + summary.infos;
     if total == 0 {
         let _ = writeln!(out, "no findings in {policies}");
@@ -118,7 +127,10 @@ struct JsonFinding<'a> {
 
 #[derive(Serialize)]
 struct Summary {
+    /// The policies linted.
     policies: usize,
+    /// The policies skipped (permission policies).
+    skipped: usize,
     errors: usize,
     warnings: usize,
     infos: usize,
@@ -132,7 +144,8 @@ impl Summary {
             files.iter().flat_map(|f| f.findings.iter()).filter(|f| f.severity() == severity).count()
         };
         Summary {
-            policies: files.len(),
+            policies: files.iter().filter(|f| !f.skipped).count(),
+            skipped: files.iter().filter(|f| f.skipped).count(),
             errors: count(Severity::Error),
             warnings: count(Severity::Warning),
             infos: count(Severity::Info),
@@ -141,7 +154,8 @@ impl Summary {
 }
 
 /// Findings as JSON: `{"findings": [{"file", "policy", "rule", "severity", "statement", "sid",
-/// "line", "column", "message"}], "summary": {"policies", "errors", "warnings", "infos"}}`.
+/// "line", "column", "message"}], "summary": {"policies", "skipped", "errors", "warnings",
+/// "infos"}}`; `skipped` counts the permission policies that were not linted.
 pub fn to_json(files: &[FileFindings<'_>]) -> String {
     let findings: Vec<JsonFinding<'_>> = files
         .iter()
@@ -348,7 +362,12 @@ mod tests {
             location: None,
             message: "m".into(),
         };
-        let files = [FileFindings { file: "f.json", policy: Some("doc"), findings: std::slice::from_ref(&finding) }];
+        let files = [FileFindings {
+            file: "f.json",
+            policy: Some("doc"),
+            findings: std::slice::from_ref(&finding),
+            skipped: false,
+        }];
         let plain = to_text(&files, false);
         assert_eq!(
             plain,
