@@ -158,8 +158,8 @@ impl<'s> Operator<'s> {
     /// with `IfExists`: "for no matching key or a null dataset, the condition returns false",
     /// and AWS denied a role whose only Allow had `ForAnyValue:StringEqualsIfExists` on a
     /// missing key, which is what iam-simulate answers too). A single-valued operator on a key
-    /// with several values has no documented answer: it is [`Truth::Unknown`] unless every
-    /// value gives the same answer.
+    /// with several values has no documented answer: it is [`Truth::Unknown`], whatever the
+    /// values.
     ///
     /// ```
     /// use irsa_core::semantics::{KeyValues, Operator, Truth};
@@ -201,8 +201,10 @@ impl<'s> Operator<'s> {
                         (SetQualifier::ForAnyValue, true) => Truth::from(!all),
                         (SetQualifier::ForAllValues, false) => Truth::from(all),
                         (SetQualifier::ForAllValues, true) => Truth::from(!any),
-                        // One value, or several that all answer alike: no doubt.
-                        (SetQualifier::Single, _) if any == all => Truth::from(any != negated),
+                        (SetQualifier::Single, _) if values.len() == 1 => Truth::from(any != negated),
+                        // Several values: IAM documents that such keys "require a condition set
+                        // operator", not what happens without one (iam-simulate says the
+                        // condition never matches; AWS has said so in a talk, not in its docs).
                         (SetQualifier::Single, _) => Truth::Unknown,
                     }
                 }
@@ -262,11 +264,12 @@ mod tests {
         use Truth::{False as F, True as T, Unknown as U};
         let both: &[&str] = &["a", "b"];
         for (operator, policy, expected) in [
-            ("StringEquals", &["a", "b"][..], T),
-            ("StringEquals", &["c"][..], F),
+            // A single-valued operator on several values: never decided.
+            ("StringEquals", &["a", "b"][..], U),
+            ("StringEquals", &["c"][..], U),
             ("StringEquals", &["a"][..], U),
             ("StringNotEquals", &["a"][..], U),
-            ("StringNotEquals", &["c"][..], T),
+            ("StringNotEquals", &["c"][..], U),
             ("ForAnyValue:StringEquals", &["a"][..], T),
             ("ForAllValues:StringEquals", &["a"][..], F),
             ("ForAllValues:StringEquals", &["a", "b", "c"][..], T),
