@@ -4,6 +4,8 @@ use std::fmt;
 use std::io;
 use std::path::PathBuf;
 
+use irsa_core::Remedy;
+
 /// A failed command. Every failure exits with code 2: bad input, bad usage, or an output that
 /// could not be written.
 #[derive(Debug)]
@@ -35,7 +37,7 @@ impl fmt::Display for Failure {
                     write!(f, "{flag}: ")?;
                 }
                 write!(f, "{error}")?;
-                if let Some(hint) = hint {
+                if let Some(hint) = hint.or_else(|| remedy_hint(error)) {
                     write!(f, "\n  hint: {hint}")?;
                 }
                 Ok(())
@@ -44,10 +46,27 @@ impl fmt::Display for Failure {
             Failure::Write { path: Some(path), error } => write!(f, "cannot write `{}`: {error}", path.display()),
             Failure::Write { path: None, error } => write!(f, "cannot write to standard output: {error}"),
             Failure::Read { path, error } => write!(f, "cannot read `{}`: {error}", path.display()),
-            Failure::InFile { file, error } => match error.location() {
-                Some(location) => write!(f, "{file}:{location}: {}", error.message()),
-                None => write!(f, "{file}: {}", error.message()),
-            },
+            Failure::InFile { file, error } => {
+                match error.location() {
+                    Some(location) => write!(f, "{file}:{location}: {}", error.message())?,
+                    None => write!(f, "{file}: {}", error.message())?,
+                }
+                if let Some(hint) = remedy_hint(error) {
+                    write!(f, "\n  hint: {hint}")?;
+                }
+                Ok(())
+            }
         }
     }
+}
+
+/// The flag that makes the choice a core error names ([`irsa_core::Remedy`]).
+fn remedy_hint(error: &irsa_core::Error) -> Option<&'static str> {
+    Some(match error.remedy()? {
+        Remedy::AllowBroadSubjects => "--allow-broad-subjects accepts it",
+        Remedy::PickDocument => "--name NAME picks one",
+        Remedy::NameProvider => "--provider ARN names it",
+        Remedy::OtherLayout => "--layout module or --layout inline",
+        _ => return None,
+    })
 }

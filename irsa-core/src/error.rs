@@ -128,12 +128,41 @@ pub struct Error {
     value: String,
     rule: String,
     location: Option<Location>,
+    remedy: Option<Remedy>,
+}
+
+/// A choice of the caller's that would make a refused input acceptable: the library names it,
+/// and a front end says how its users make it (the CLI names its flags).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Remedy {
+    /// Allow subjects that trust a whole namespace or every namespace
+    /// ([`crate::TrustPolicy::allow_broad_subjects`]).
+    AllowBroadSubjects,
+    /// Pick one of several policy documents by its name.
+    PickDocument,
+    /// Name the OIDC provider of a request.
+    NameProvider,
+    /// Choose a generate layout other than kops.
+    OtherLayout,
 }
 
 impl Error {
     /// A new error about `value`, which breaks `rule`.
     pub fn new(kind: ErrorKind, value: impl Into<String>, rule: impl Into<String>) -> Error {
-        Error { kind, value: value.into(), rule: rule.into(), location: None }
+        Error { kind, value: value.into(), rule: rule.into(), location: None, remedy: None }
+    }
+
+    /// The same error, with the caller's choice that would mend it.
+    #[must_use]
+    pub fn with_remedy(mut self, remedy: Remedy) -> Error {
+        self.remedy = Some(remedy);
+        self
+    }
+
+    /// The caller's choice that would mend it, when there is one.
+    pub fn remedy(&self) -> Option<Remedy> {
+        self.remedy
     }
 
     /// The same error, located at `location` of the text it came from.
@@ -174,9 +203,24 @@ impl Error {
         } else if self.value.is_empty() {
             format!("invalid {}: {}", self.kind.noun(), self.rule)
         } else {
-            format!("invalid {} `{}`: {}", self.kind.noun(), self.value.escape_debug(), self.rule)
+            format!("invalid {} `{}`: {}", self.kind.noun(), shown(&self.value), self.rule)
         }
     }
+}
+
+/// A value as a message shows it between backticks: as written, but for control characters
+/// and white space other than the space, which are escaped (`\t`, `\u{a0}`) so that they can be
+/// seen. Quotes and backslashes stay as they are.
+fn shown(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for c in value.chars() {
+        if c.is_control() || (c.is_whitespace() && c != ' ') {
+            out.extend(c.escape_debug());
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 impl fmt::Display for Error {
@@ -189,6 +233,23 @@ impl fmt::Display for Error {
 }
 
 impl std::error::Error for Error {}
+
+#[cfg(test)]
+mod message_tests {
+    use super::*;
+
+    #[test]
+    fn values_are_shown_as_written_with_invisible_characters_escaped() {
+        for (value, expected) in [
+            (r#"a"b"#, r#"invalid policy JSON `a"b`: r"#),
+            (r"a\b", r"invalid policy JSON `a\b`: r"),
+            ("a\tb", r"invalid policy JSON `a\tb`: r"),
+            ("a\u{a0}b c", r"invalid policy JSON `a\u{a0}b c`: r"),
+        ] {
+            assert_eq!(Error::new(ErrorKind::PolicyJson, value, "r").message(), expected);
+        }
+    }
+}
 
 /// Byte offsets to 1-based lines and columns (columns in characters).
 pub(crate) struct LineIndex {

@@ -23,7 +23,7 @@ mod subject;
 mod trust;
 
 pub use crate::audience::{Audience, EKS_AUDIENCE, KOPS_AUDIENCE};
-pub use crate::error::{Error, ErrorKind, Location, Result};
+pub use crate::error::{Error, ErrorKind, Location, Remedy, Result};
 pub use crate::partition::Partition;
 pub use crate::principal::{LegacyPrincipal, PrincipalType};
 pub use crate::provider::{AccountId, EksIssuer, OidcProvider};

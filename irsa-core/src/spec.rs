@@ -829,7 +829,7 @@ mod tests {
         );
         check(
             &format!("{HEAD}roles:\n  - name: a\n    service_accounts: [ns:*]\n"),
-            Err((5, "--allow-broad-subjects")),
+            Err((5, "accepted only when broad subjects are allowed")),
         );
         check(
             &format!("{HEAD}roles:\n  - name: a\n    legacy_principals: {{AWS: '*'}}\n"),

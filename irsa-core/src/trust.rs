@@ -298,8 +298,9 @@ impl TrustPolicy {
                 return Err(Error::new(
                     ErrorKind::Subject,
                     broad.to_string(),
-                    "it trusts a whole namespace or every namespace; such a subject is accepted only when broad subjects are allowed (--allow-broad-subjects)",
-                ));
+                    "it trusts a whole namespace or every namespace; such a subject is accepted only when broad subjects are allowed",
+                )
+                .with_remedy(crate::Remedy::AllowBroadSubjects));
             }
         }
         Ok(())
@@ -487,7 +488,7 @@ mod tests {
         check(
             TrustPolicy::new().provider(provider(KOPS), Audience::Auto).subject(sa("a:*")),
             ErrorKind::Subject,
-            "--allow-broad-subjects",
+            "accepted only when broad subjects are allowed",
         );
         assert!(
             TrustPolicy::new()

@@ -54,11 +54,21 @@ pub(crate) fn read_policy_input(input: &PolicyInput) -> Result<InputPolicy, Fail
         (None, Some(name)) if format == PolicyFormat::Hcl => name.to_owned(),
         (None, Some(role)) => label_for(role),
         (None, None) => match file_name.as_deref().filter(|n| *n != "-") {
-            Some(name) => label_for(name.split('.').next().unwrap_or(name)),
+            Some(name) => label_for(without_extension(name)),
             None => "policy".to_owned(),
         },
     };
     Ok(InputPolicy { read, shown, label })
+}
+
+/// A file's name without a policy file's extension (`.json`, `.tf`, `.hcl`): kops' names
+/// hold dots of their own (`aws_iam_role_app.default.sa.<cluster>_policy`), and two service
+/// accounts of different namespaces must not get the same block name.
+fn without_extension(name: &str) -> &str {
+    match name.rsplit_once('.') {
+        Some((stem, extension)) if ["json", "tf", "hcl"].contains(&extension.to_ascii_lowercase().as_str()) => stem,
+        _ => name,
+    }
 }
 
 /// `irsa completions SHELL`.

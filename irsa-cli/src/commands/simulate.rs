@@ -48,10 +48,11 @@ pub(crate) fn run(args: &SimulateArgs) -> Result<Outcome, Failure> {
     };
     let provider = match flag_provider {
         Some(provider) => provider,
+        // The hint (--provider) comes with the error's remedy.
         None => provider_for(policy, claims.iss.as_deref()).map_err(|error| Failure::Input {
             flag: None,
             error,
-            hint: Some("--provider ARN names it"),
+            hint: None,
         })?,
     };
     let request = Request { provider, claims, client_ids: args.client_ids.clone(), now, from_token };

@@ -182,6 +182,22 @@ fn standard_input_and_labels() {
 
     let run = irsa(&["convert", &fixture("kiam-node-role.json"), "--to", "hcl", "--name", "nodes_trust"]);
     assert!(run.stdout.starts_with("data \"aws_iam_policy_document\" \"nodes_trust\" {\n"), "{}", run.stdout);
+    // kops' policy files: the name up to a policy extension only, so that two service accounts
+    // of different namespaces get different blocks; an empty Sid is no Sid.
+    let policy = r#"{"Version": "2012-10-17", "Statement": [{"Sid": "", "Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]}"#;
+    for (name, label) in [
+        ("aws_iam_role_app.default.sa.beta.hdo.ee_policy", "aws_iam_role_app_default_sa_beta_hdo_ee_policy"),
+        ("aws_iam_role_app.prod.sa.beta.hdo.ee_policy", "aws_iam_role_app_prod_sa_beta_hdo_ee_policy"),
+        ("trust.v2.json", "trust_v2"),
+    ] {
+        let run = irsa(&["convert", temp_file(name, policy).to_str().unwrap(), "--to", "hcl"]);
+        assert!(
+            run.stdout.starts_with(&format!("data \"aws_iam_policy_document\" \"{label}\" {{\n")),
+            "{}",
+            run.stdout
+        );
+        assert!(!run.stdout.contains("sid"), "{}", run.stdout);
+    }
     let run = irsa(&["convert", &fixture("kiam-node-role.json"), "--to", "hcl", "--name", "1 bad"]);
     assert_eq!(run.code, Some(2));
     assert!(run.stderr.contains("--name: invalid Terraform label `1 bad`"), "{}", run.stderr);
@@ -238,7 +254,7 @@ fn broken_inputs() {
             "json",
             "two.tf",
             "data \"aws_iam_policy_document\" \"a\" {}\ndata \"aws_iam_policy_document\" \"b\" {}\n",
-            &["two.tf: ", "several policy documents (a, b); pick one with --name"],
+            &["two.tf: ", "several policy documents (a, b); pick one by its name\n  hint: --name NAME picks one"],
         ),
         (
             "json",
@@ -257,6 +273,19 @@ fn broken_inputs() {
             "sid.json",
             "{\"Statement\": {\"Sid\": \"my-sid\", \"Effect\": \"Allow\", \"Principal\": \"*\"}}",
             &["sid.json: invalid conversion `my-sid`", "only letters and digits"],
+        ),
+        (
+            "hcl",
+            "array.json",
+            "[]",
+            &["array.json:1:1: invalid policy JSON: a policy is a JSON object", "and this is an array"],
+        ),
+        (
+            "hcl",
+            "quoted.json",
+            "{\"Statement\": {\"Sid\": \"a\\\"b\", \"Effect\": \"Allow\", \"Principal\": \"*\"}}",
+            // The value as written: a quote is not shown as \".
+            &["quoted.json: invalid conversion `a\"b`"],
         ),
         (
             "hcl",

@@ -115,15 +115,22 @@ fn readme_error_examples_are_what_irsa_says() {
             continue;
         }
         let lines: Vec<&str> = block.lines().collect();
-        for pair in lines.windows(2) {
-            let [command, message] = pair else { continue };
-            let Some(command) = command.strip_prefix("$ ") else { continue };
+        for (index, line) in lines.iter().enumerate() {
+            let Some(command) = line.strip_prefix("$ ") else { continue };
             if command.contains("...") {
                 continue; // an abbreviated command line
             }
+            // The message: the lines after the command, up to a blank line or the next command.
+            let message: Vec<&str> = lines
+                .get(index + 1..)
+                .unwrap_or_default()
+                .iter()
+                .copied()
+                .take_while(|l| !l.is_empty() && !l.starts_with("$ "))
+                .collect();
             let run = irsa(&shell_words(command)[1..].iter().map(String::as_str).collect::<Vec<_>>());
             assert_eq!(run.code, Some(2));
-            assert_eq!(run.stderr.trim_end(), *message, "README: {command}");
+            assert_eq!(run.stderr.trim_end(), message.join("\n"), "README: {command}");
             checked += 1;
         }
     }

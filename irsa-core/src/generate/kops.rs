@@ -22,9 +22,14 @@ pub(super) fn check(spec: &Spec) -> Result<(), Error> {
             return fail(format!("role `{name}`: kops makes a role per service account, and this role has none"));
         }
         if !role.legacy_principals.is_empty() {
-            return fail(format!(
-                "role `{name}`: kops-managed roles trust only their cluster, so its legacy_principals would be lost; use --layout module or inline"
-            ));
+            return Err(Error::new(
+                ErrorKind::Spec,
+                "",
+                format!(
+                    "role `{name}`: kops-managed roles trust only their cluster, so its legacy_principals would be lost; use the module or inline layout"
+                ),
+            )
+            .with_remedy(crate::Remedy::OtherLayout));
         }
         if role.policy_arns.is_empty() {
             return fail(format!("role `{name}`: kops needs policyARNs for each service account; give policy_arns"));

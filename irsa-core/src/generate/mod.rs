@@ -163,8 +163,9 @@ impl<'a> Generator<'a> {
             return Err(Error::new(
                 ErrorKind::Spec,
                 "",
-                "cases test the trust policies irsa writes; with --layout kops, kops writes them",
-            ));
+                "cases test the trust policies irsa writes; with the kops layout, kops writes them",
+            )
+            .with_remedy(crate::Remedy::OtherLayout));
         }
         for (index, role) in self.spec.roles.iter().enumerate() {
             if cases::has_cases(role) {

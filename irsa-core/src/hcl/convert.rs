@@ -6,6 +6,7 @@ use hcl::Body;
 use super::{policy_document_block, to_terraform};
 use crate::error::{Error, ErrorKind};
 use crate::policy::{PolicyDocument, Principal, Statement, Version};
+use crate::semantics::{DUPLICATE_SID, effect_problem, sid_problem, version_problem};
 
 /// The Terraform of a policy read from JSON, as one `data "aws_iam_policy_document"` named
 /// `label`.
@@ -56,11 +57,10 @@ fn refuse(value: impl Into<String>, rule: impl Into<String>) -> Error {
 }
 
 fn check_expressible(policy: &PolicyDocument) -> Result<(), Error> {
-    if let Some(Version::Other(version)) = &policy.version {
-        return Err(refuse(
-            version.clone(),
-            "Version: IAM and the AWS provider accept \"2012-10-17\" or \"2008-10-17\"",
-        ));
+    if let Some(version) = &policy.version {
+        if let Some(rule) = version_problem(version) {
+            return Err(refuse(version.as_str(), format!("Version: {rule}")));
+        }
     }
     let mut sids: Vec<(&str, usize)> = Vec::new();
     for (index, statement) in policy.statements().iter().enumerate() {
@@ -69,22 +69,16 @@ fn check_expressible(policy: &PolicyDocument) -> Result<(), Error> {
             None => format!("Statement[{index}]: {what}"),
         };
         if let Some(sid) = statement.sid.as_deref().filter(|s| !s.is_empty()) {
-            if !crate::policy::is_valid_sid(sid) {
-                return Err(refuse(
-                    sid,
-                    at("a Sid has only letters and digits (IAM's rule, which the AWS provider enforces)"),
-                ));
+            if let Some(rule) = sid_problem(sid) {
+                return Err(refuse(sid, at(rule)));
             }
             if let Some((_, first)) = sids.iter().find(|(s, _)| *s == sid) {
-                return Err(refuse(
-                    sid,
-                    at(&format!("the Sid is also Statement[{first}]'s; the AWS provider requires unique Sids")),
-                ));
+                return Err(refuse(sid, at(&format!("the Sid is also Statement[{first}]'s: {DUPLICATE_SID}"))));
             }
             sids.push((sid, index));
         }
-        if !statement.effect.is_valid() {
-            return Err(refuse(statement.effect.as_str(), at("Effect is \"Allow\" or \"Deny\" (case-sensitive)")));
+        if let Some(rule) = effect_problem(&statement.effect) {
+            return Err(refuse(statement.effect.as_str(), at(rule)));
         }
         for (element, principal) in [("Principal", &statement.principal), ("NotPrincipal", &statement.not_principal)] {
             if let Some(Principal::Typed(map)) = principal {

@@ -100,8 +100,9 @@ pub fn policy_document_block(policy: &PolicyDocument, label: &str) -> Result<Blo
 
 fn statement_block(statement: &Statement) -> Block {
     let mut block = Block::builder("statement");
-    if let Some(sid) = &statement.sid {
-        block = block.add_attribute(("sid", sid.as_str()));
+    // An empty Sid is no Sid: the provider leaves out an empty `sid`, and IAM reads both alike.
+    if let Some(sid) = statement.sid.as_deref().filter(|sid| !sid.is_empty()) {
+        block = block.add_attribute(("sid", sid));
     }
     block = block.add_attribute(("effect", statement.effect.as_str()));
     let lists = [

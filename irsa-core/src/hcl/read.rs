@@ -29,6 +29,7 @@ use hcl_edit::template::Element;
 
 use crate::error::{Error, ErrorKind, LineIndex, Location};
 use crate::policy::{Condition, ConditionValue, Effect, Map, OneOrMany, PolicyDocument, Principal, Statement, Version};
+use crate::semantics::{DUPLICATE_SID, effect_problem, sid_problem, version_problem};
 
 /// One `data "aws_iam_policy_document"` block of a Terraform file.
 #[derive(Debug, Clone, PartialEq)]
@@ -121,8 +122,9 @@ pub fn read_policy_document(text: &str, name: Option<&str>) -> Result<HclPolicyD
                 return Err(Error::new(
                     ErrorKind::PolicyHcl,
                     "",
-                    format!("the file has several policy documents ({}); pick one with --name", found()),
-                ));
+                    format!("the file has several policy documents ({}); pick one by its name", found()),
+                )
+                .with_remedy(crate::Remedy::PickDocument));
             }
         },
     };
@@ -230,16 +232,13 @@ impl Reader<'_> {
         }
         let version = match version {
             None => Version::V2012_10_17,
-            Some((text, span)) => match Version::from(text.as_str()) {
-                Version::Other(other) => {
-                    return Err(self.error(
-                        span,
-                        other,
-                        format!("{where_}.version: the AWS provider accepts \"2008-10-17\" or \"2012-10-17\""),
-                    ));
+            Some((text, span)) => {
+                let version = Version::from(text.as_str());
+                if let Some(rule) = version_problem(&version) {
+                    return Err(self.error(span, text, format!("{where_}.version: {rule}")));
                 }
-                known => known,
-            },
+                version
+            }
         };
         let mut sids = BTreeMap::new();
         let mut rendered = Vec::with_capacity(statements.len());
@@ -251,7 +250,7 @@ impl Reader<'_> {
                     return Err(Error::new(
                         ErrorKind::PolicyHcl,
                         sid.clone(),
-                        format!("{where_}: the sid is also statement[{first}]'s; sids are unique in a document"),
+                        format!("{where_}: the sid is also statement[{first}]'s: {DUPLICATE_SID}"),
                     )
                     .at(statement_locations.get(index).copied().unwrap_or(location)));
                 }
@@ -308,29 +307,17 @@ impl Reader<'_> {
                     match key {
                         "sid" => {
                             let sid = self.string(value, where_, key)?;
-                            if !crate::policy::is_valid_sid(&sid) {
-                                return Err(self.error(
-                                    span,
-                                    sid,
-                                    format!("{where_}.sid: a sid has only letters and digits (the AWS provider's and IAM's rule)"),
-                                ));
+                            if let Some(rule) = sid_problem(&sid) {
+                                return Err(self.error(span, sid, format!("{where_}.sid: {rule}")));
                             }
                             statement.sid = Some(sid).filter(|s| !s.is_empty());
                         }
                         "effect" => {
                             let effect = self.string(value, where_, key)?;
-                            statement.effect = match Effect::from(effect.as_str()) {
-                                Effect::Other(other) => {
-                                    return Err(self.error(
-                                        span,
-                                        other,
-                                        format!(
-                                            "{where_}.effect: the effect is \"Allow\" or \"Deny\" (case-sensitive)"
-                                        ),
-                                    ));
-                                }
-                                known => known,
-                            };
+                            statement.effect = Effect::from(effect.as_str());
+                            if let Some(rule) = effect_problem(&statement.effect) {
+                                return Err(self.error(span, effect, format!("{where_}.effect: {rule}")));
+                            }
                         }
                         "actions" => statement.action = self.set(value, where_, key, None)?,
                         "not_actions" => statement.not_action = self.set(value, where_, key, None)?,
@@ -724,7 +711,7 @@ mod tests {
             ),
         );
         check("statement {\n effect = \"allow\"\n}", Err("`allow`"));
-        check("version = \"2012-10-18\"", Err("\"2008-10-17\" or \"2012-10-17\""));
+        check("version = \"2012-10-18\"", Err("accept the Version \"2012-10-17\" (or the old \"2008-10-17\")"));
         check("statement {\n principals {\n  type = \"AWS\"\n }\n}", Err("the argument `identifiers` is required"));
         check(
             "statement {\n condition {\n  test = \"StringEquals\"\n  variable = \"x\"\n  value = [\"a\"]\n }\n}",
@@ -759,7 +746,7 @@ mod tests {
             read_policy_document(tf, None)
                 .unwrap_err()
                 .to_string()
-                .contains("several policy documents (a, b); pick one with --name")
+                .contains("several policy documents (a, b); pick one by its name")
         );
         let b = read_policy_document(tf, Some("b")).unwrap();
         assert_eq!(

@@ -235,6 +235,9 @@ impl PolicyDocument {
     /// Errors carry the line and column of the problem: bad JSON, an unknown element, a value
     /// of the wrong shape, or a key given twice.
     pub fn from_json(text: &str) -> Result<PolicyDocument, Error> {
+        if let Some(error) = not_an_object(text) {
+            return Err(error);
+        }
         serde_json::from_str(text).map_err(|e| json_error(&e, ""))
     }
 
@@ -258,9 +261,30 @@ impl PolicyDocument {
     }
 }
 
-/// IAM's rule for a `Sid`, which the AWS provider enforces too: letters and digits only.
-pub(crate) fn is_valid_sid(sid: &str) -> bool {
-    sid.chars().all(|c| c.is_ascii_alphanumeric())
+/// The error for a JSON text whose value is not an object (serde would read an array as the
+/// fields in order, and say "invalid length"), at the value's first character.
+fn not_an_object(text: &str) -> Option<Error> {
+    let (offset, first) = text.char_indices().find(|(_, c)| !c.is_whitespace() && *c != '\u{feff}')?;
+    let kind = match first {
+        '{' => return None,
+        '[' => "an array",
+        '"' => "a string",
+        't' | 'f' => "a boolean",
+        'n' => "null",
+        '-' | '0'..='9' => "a number",
+        _ => return None, // not JSON at all: serde_json says where
+    };
+    let before = text.get(..offset).unwrap_or_default();
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().unwrap_or_default().chars().count() + 1;
+    Some(
+        Error::new(
+            ErrorKind::PolicyJson,
+            "",
+            format!("a policy is a JSON object (`{{\"Version\": \"2012-10-17\", \"Statement\": [...]}}`), and this is {kind}"),
+        )
+        .at(Location { line, column }),
+    )
 }
 
 /// A policy JSON error: serde_json's message after `context`, without its position, which the
@@ -364,6 +388,13 @@ mod tests {
         check("{\"Statement\": {\"Effect\": \"Allow\", \"Principal\": \"me\"}}", 1, 51, "\"*\" or an object");
         check("{\"Statement\": {\"Effect\": \"Allow\", \"Resorce\": \"*\"}}", 1, 43, "unknown field `Resorce`");
         check("{\"Statement\": [", 1, 15, "EOF");
+        check(
+            "[]",
+            1,
+            1,
+            "a policy is a JSON object (`{\"Version\": \"2012-10-17\", \"Statement\": [...]}`), and this is an array",
+        );
+        check("\n  \"x\"", 2, 3, "and this is a string");
     }
 
     #[test]

@@ -162,7 +162,7 @@ fn sts_checks(request: &Request) -> Vec<String> {
 ///   "Principal": {"Federated": "arn:aws-cn:iam::123456789012:oidc-provider/oidc.eks.cn-north-1.amazonaws.com.cn/id/ABC"}}}"#).unwrap();
 /// let provider = provider_for(&policy, Some("https://oidc.eks.cn-north-1.amazonaws.com.cn/id/ABC")).unwrap();
 /// assert_eq!(provider.arn(), "arn:aws-cn:iam::123456789012:oidc-provider/oidc.eks.cn-north-1.amazonaws.com.cn/id/ABC");
-/// assert!(provider_for(&policy, Some("https://other.example.com")).unwrap_err().to_string().contains("give --provider"));
+/// assert!(provider_for(&policy, Some("https://other.example.com")).unwrap_err().to_string().contains("name the provider of the request"));
 /// ```
 pub fn provider_for(policy: &PolicyDocument, iss: Option<&str>) -> Result<OidcProvider, Error> {
     let mut providers: Vec<OidcProvider> = Vec::new();
@@ -184,10 +184,11 @@ pub fn provider_for(policy: &PolicyDocument, iss: Option<&str>) -> Result<OidcPr
                     ErrorKind::Simulation,
                     iss,
                     format!(
-                        "no Federated provider of the policy has this issuer (the policy trusts: {}); give --provider ARN",
+                        "no Federated provider of the policy has this issuer (the policy trusts: {}); name the provider of the request",
                         listed()
                     ),
                 )
+                .with_remedy(crate::Remedy::NameProvider)
             })
         }
         None => match providers.as_slice() {
@@ -196,11 +197,12 @@ pub fn provider_for(policy: &PolicyDocument, iss: Option<&str>) -> Result<OidcPr
                 ErrorKind::Simulation,
                 "",
                 format!(
-                    "without a token's iss, the provider is the policy's only OIDC provider, and it has {} (trusts: {}); give --provider ARN",
+                    "without a token's iss, the provider is the policy's only OIDC provider, and it has {} (trusts: {}); name the provider of the request",
                     providers.len(),
                     listed()
                 ),
-            )),
+            )
+            .with_remedy(crate::Remedy::NameProvider)),
         },
     }
 }
