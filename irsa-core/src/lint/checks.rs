@@ -160,7 +160,9 @@ fn usable(statement: &StatementFacts<'_>) -> Option<bool> {
     let values = |claim| statement.claim_conditions(claim).flat_map(|c| c.values.iter()).flat_map(|v| instances(v));
     let mut subs: Vec<String> = values("sub").filter(|v| matches!(parse_subject(v), Subject::Account(..))).collect();
     subs.push(PROBE_SUBJECT.to_owned());
-    let mut auds: Vec<String> = values("aud").filter(|v| !v.starts_with(SUBJECT_PREFIX)).collect();
+    // No token carries a subject or a misspelt audience as its audience (audience-typo says so).
+    let mut auds: Vec<String> =
+        values("aud").filter(|v| !v.starts_with(SUBJECT_PREFIX) && audience_typo(v).is_none()).collect();
     auds.extend([EKS_AUDIENCE.to_owned(), KOPS_AUDIENCE.to_owned()]);
     let mut unknown = false;
     for issuer in issuers(statement) {
@@ -184,10 +186,19 @@ fn federated_without_sub(facts: &Facts<'_>, out: &mut Out<'_>) {
         }
         let names: Vec<&str> = statement.federated.iter().filter(|f| f.is_oidc()).map(FederatedId::id).collect();
         let key = issuers(statement).next().map(|issuer| format!("{issuer}:sub")).unwrap_or_default();
+        let negations: Vec<&str> = statement.claim_conditions("sub").map(|c| c.operator.text).collect();
+        let who = if negations.is_empty() {
+            "without a :sub condition, so any service account of the cluster can assume the role".to_owned()
+        } else {
+            format!(
+                "with only negated :sub conditions ({}), so any service account of the cluster but those it names can assume the role",
+                negations.join(", ")
+            )
+        };
         out.statement(
             statement,
             format!(
-                "it allows sts:AssumeRoleWithWebIdentity from {} without a :sub condition, so any service account of the cluster can assume the role; add StringEquals `{key}` = system:serviceaccount:<namespace>:<name>",
+                "it allows sts:AssumeRoleWithWebIdentity from {} {who}; add StringEquals `{key}` = system:serviceaccount:<namespace>:<name>",
                 names.join(", "),
             ),
         );
@@ -235,10 +246,20 @@ fn split_subject_operators(facts: &Facts<'_>, out: &mut Out<'_>) {
         if !(is(Comparison::Like) && (is(Comparison::Equals) || is(Comparison::EqualsIgnoreCase))) {
             continue;
         }
-        let exact = subs.iter().filter(|c| c.operator.comparison() != Some(Comparison::Like));
-        let someone = exact.flat_map(|c| c.values.iter()).any(|candidate| {
-            let candidate = [candidate.to_string()];
-            subs.iter().all(|c| c.operator.holds(&c.values, KeyValues::Present(&candidate)) == Truth::True)
+        // Where both keys are set, a subject that satisfies both is one of the exact values; a
+        // key of another issuer is missing, and then a pattern's instance may do.
+        let mut candidates: Vec<String> = subs.iter().flat_map(|c| c.values.iter()).map(|v| v.to_string()).collect();
+        candidates.extend(subs.iter().flat_map(|c| c.values.iter()).flat_map(|v| instances(v)));
+        candidates.push(PROBE_SUBJECT.to_owned());
+        let someone = issuers(statement).any(|issuer| {
+            candidates.iter().any(|candidate| {
+                let candidate = std::slice::from_ref(candidate);
+                subs.iter().all(|c| {
+                    let present = c.claim.is_some_and(|key| key.prefix.eq_ignore_ascii_case(issuer));
+                    let values = if present { KeyValues::Present(candidate) } else { KeyValues::Absent };
+                    c.operator.holds(&c.values, values) == Truth::True
+                })
+            })
         });
         if !someone {
             out.statement(
@@ -259,12 +280,15 @@ fn condition_key_provider_mismatch(facts: &Facts<'_>, out: &mut Out<'_>) {
                 continue;
             }
             let (provider, reason) = mismatch_reason(key.prefix, first, &providers);
+            // A key STS does not set is a missing key: the evaluator says what that makes of it.
             let effect = if key.prefix.eq_ignore_ascii_case(provider.issuer()) {
                 ""
-            } else if condition.operator.requires_match() {
-                ", so this condition never holds"
             } else {
-                ", so this condition always holds"
+                match condition.operator.holds(&condition.values, KeyValues::Absent) {
+                    Truth::False => ", so this condition never holds",
+                    Truth::True => ", so this condition always holds",
+                    Truth::Unknown => "",
+                }
             };
             out.statement(
                 statement,
@@ -507,10 +531,35 @@ fn is_audience(value: &str) -> bool {
     value == EKS_AUDIENCE || value == KOPS_AUDIENCE || audience_typo(value).is_some()
 }
 
+/// Whether a claim condition fails for every token of the statement's issuers that carries
+/// one of `candidates` as that claim (the evaluator's answer; a key of another issuer is
+/// missing from the request).
+fn never_holds(statement: &StatementFacts<'_>, condition: &KeyCondition<'_>, candidates: &[&str]) -> bool {
+    let Some(key) = condition.claim else { return false };
+    let mut issuers = issuers(statement).peekable();
+    issuers.peek().is_some()
+        && issuers.all(|issuer| {
+            candidates.iter().all(|candidate| {
+                let value = [(*candidate).to_owned()];
+                let values = if key.prefix.eq_ignore_ascii_case(issuer) {
+                    KeyValues::Present(&value)
+                } else {
+                    KeyValues::Absent
+                };
+                condition.operator.holds(&condition.values, values) == Truth::False
+            })
+        })
+}
+
 fn swapped_claims(facts: &Facts<'_>, out: &mut Out<'_>) {
+    // What a token can carry: any audience but a subject; any legal subject.
+    const AUDIENCES: &[&str] = &[EKS_AUDIENCE, KOPS_AUDIENCE, "api://any-audience"];
     for statement in facts.web_identity() {
         for condition in positive(statement, "aud") {
-            if !condition.values.is_empty() && condition.values.iter().all(|v| v.starts_with(SUBJECT_PREFIX)) {
+            if !condition.values.is_empty()
+                && condition.values.iter().all(|v| v.starts_with(SUBJECT_PREFIX))
+                && never_holds(statement, condition, AUDIENCES)
+            {
                 out.statement(
                     statement,
                     format!(
@@ -522,7 +571,10 @@ fn swapped_claims(facts: &Facts<'_>, out: &mut Out<'_>) {
             }
         }
         for condition in positive(statement, "sub") {
-            if !condition.values.is_empty() && condition.values.iter().all(|v| is_audience(v)) {
+            if !condition.values.is_empty()
+                && condition.values.iter().all(|v| is_audience(v))
+                && never_holds(statement, condition, &[PROBE_SUBJECT])
+            {
                 out.statement(
                     statement,
                     format!(
