@@ -23,6 +23,7 @@ use std::fmt;
 use crate::OidcProvider;
 use crate::error::{Error, ErrorKind};
 use crate::policy::{Condition, ConditionValue, Effect, Map, OneOrMany, PolicyDocument, Principal, Statement};
+use crate::semantics::{Comparison, Operator, SetQualifier};
 use crate::trust::{ASSUME_ROLE, ASSUME_ROLE_WITH_SAML, ASSUME_ROLE_WITH_WEB_IDENTITY, TAG_SESSION, TrustPolicy};
 
 /// What a migration did to one statement.
@@ -324,10 +325,18 @@ fn is_mergeable(statement: &Statement, provider: &OidcProvider) -> bool {
             .iter()
             .all(|a| a.eq_ignore_ascii_case(ASSUME_ROLE_WITH_WEB_IDENTITY) || a.eq_ignore_ascii_case(TAG_SESSION))
         && statement.condition.as_ref().is_none_or(|condition| {
-            condition.iter().all(|(operator, keys)| {
-                (operator == "StringEquals" || operator == "StringLike") && keys.keys().all(|k| own_key(k))
-            })
+            condition.iter().all(|(operator, keys)| is_plain_match(operator) && keys.keys().all(|k| own_key(k)))
         })
+}
+
+/// `StringEquals` or `StringLike` as irsa writes them: no set qualifier, no `IfExists`, no
+/// negation (the operators whose values a merge can add to).
+fn is_plain_match(operator: &str) -> bool {
+    let operator = Operator::parse(operator);
+    operator.set == SetQualifier::Single
+        && !operator.if_exists
+        && operator.requires_match()
+        && matches!(operator.comparison(), Some(Comparison::Equals | Comparison::Like))
 }
 
 fn values_of(condition: &Condition, operator: &str, key: &str) -> Vec<String> {

@@ -2,9 +2,12 @@
 
 use std::io::Write;
 
+use std::path::Path;
+
 use irsa_core::ErrorKind;
-use irsa_core::hcl::policy_to_terraform;
+use irsa_core::hcl::{policy_to_terraform, replace_policy_document};
 use irsa_core::migrate::{Change, migrate};
+use irsa_core::read::PolicySource;
 
 use super::read_policy_input;
 use super::trust::{build_failure, refuse_unwritable, trust_policy};
@@ -28,15 +31,39 @@ pub(crate) fn run(args: &MigrateArgs) -> Result<(), Failure> {
         args.quota,
         Some("irsa keeps statements it does not own as they are: fix these in the input (irsa lint shows them)"),
     )?;
-    let text = match args.format {
-        Format::Json => migrated.document.to_json_pretty(),
-        Format::Hcl => policy_to_terraform(&migrated.document, &input.label).map_err(|e| input.failure(e))?,
+    // Terraform written onto the Terraform file it came from: the one block is replaced, and
+    // every other byte of the file is kept.
+    let in_place = match (&input.read.source, args.format, args.out.as_deref()) {
+        (PolicySource::Hcl { name }, Format::Hcl, Some(out)) if same_file(out, &args.input.file) => Some(name),
+        _ => None,
+    };
+    let text = match (args.format, in_place) {
+        (Format::Hcl, Some(name)) => {
+            replace_policy_document(&input.text, name, &migrated.document).map_err(|e| input.failure(e))?
+        }
+        (Format::Json, _) => migrated.document.to_json_pretty(),
+        (Format::Hcl, None) => policy_to_terraform(&migrated.document, &input.label).map_err(|e| input.failure(e))?,
     };
     emit_text(text, args.out.as_deref())?;
+    if let Some(name) = in_place {
+        let _ = writeln!(
+            std::io::stderr(),
+            "irsa: replaced data.aws_iam_policy_document.{name} in {}; the rest of the file is as it was",
+            input.shown
+        );
+    }
     if args.explain {
         explain(&migrated.changes);
     }
     Ok(())
+}
+
+/// Whether two paths name one existing file.
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
 }
 
 /// What changed, on standard error (standard output holds the policy).

@@ -29,6 +29,8 @@ pub(crate) struct InputPolicy {
     /// The Terraform name to write it under: `--name`, else the input's (Terraform block or
     /// get-role role name), else the file's name.
     pub(crate) label: String,
+    /// The input's text, for an edit in place.
+    pub(crate) text: String,
 }
 
 impl InputPolicy {
@@ -58,7 +60,7 @@ pub(crate) fn read_policy_input(input: &PolicyInput) -> Result<InputPolicy, Fail
             None => "policy".to_owned(),
         },
     };
-    Ok(InputPolicy { read, shown, label })
+    Ok(InputPolicy { read, shown, label, text })
 }
 
 /// A file's name without a policy file's extension (`.json`, `.tf`, `.hcl`): kops' names

@@ -170,3 +170,63 @@ fn bad_migrations_write_nothing() {
     raised.extend(["--quota", "4096"]);
     assert_eq!(migrate(&raised).code, Some(0));
 }
+
+/// Terraform migrated onto the file it came from: the one block is replaced, every other byte
+/// of the file (comments, other resources, references irsa does not evaluate) is kept, and
+/// HashiCorp's parser and formatter accept the result. Onto another file, only the block is
+/// written.
+#[test]
+fn terraform_is_edited_in_place() {
+    let original = std::fs::read_to_string(workspace_root().join("examples/terraform/kiam-role.tf")).unwrap();
+    let file = temp_file("kiam-role.tf", &original);
+    let path = file.to_str().unwrap();
+    let args = [
+        path,
+        "--name",
+        "external_dns_assume",
+        "--provider",
+        KOPS,
+        "--sa",
+        "kube-system:external-dns",
+        "--audience",
+        "amazonaws.com",
+        "--format",
+        "hcl",
+        "--out",
+        path,
+    ];
+    let run = migrate(&args);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("replaced data.aws_iam_policy_document.external_dns_assume in ")
+            && run.stderr.contains("the rest of the file is as it was"),
+        "{}",
+        run.stderr
+    );
+    let edited = std::fs::read_to_string(&file).unwrap();
+    let start = "data \"aws_iam_policy_document\" \"external_dns_assume\" {";
+    let end = "\nresource \"aws_iam_role\" \"external_dns\" {";
+    let (before, _) = original.split_once(start).unwrap();
+    let (_, after) = original.split_once(end).unwrap();
+    assert!(edited.starts_with(&format!("{before}{start}")), "{edited}");
+    assert!(edited.ends_with(&format!("{end}{after}")), "{edited}");
+    assert!(edited.contains("system:serviceaccount:kube-system:external-dns"), "{edited}");
+    assert!(edited.contains("arn:aws:iam::123456789012:role/nodes.beta.hdo.ee"), "the kiam trust stays: {edited}");
+    if let Some(script) = crate::conformance::node_script("hcl-check.cjs", &["@cdktf/hcl2json", "@cdktf/hcl-tools"]) {
+        let output = std::process::Command::new("node").arg(script).arg("check").arg(&file).output().unwrap();
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stdout));
+    }
+    // Twice is once: the file does not change again.
+    let again = migrate(&args);
+    assert_eq!(again.code, Some(0), "{}", again.stderr);
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), edited);
+    // Onto another file: the block alone.
+    let other = temp_file("block.tf", "");
+    let mut to_other = args.to_vec();
+    let last = to_other.len() - 1;
+    to_other[last] = other.to_str().unwrap();
+    let run = migrate(&to_other);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert!(std::fs::read_to_string(&other).unwrap().starts_with(start), "only the block");
+    assert!(!run.stderr.contains("replaced"), "{}", run.stderr);
+}

@@ -25,7 +25,9 @@ pub use self::align::align;
 pub use self::convert::policy_to_terraform;
 pub use self::escape::quote;
 pub use self::provider_json::provider_json;
-pub use self::read::{HclPolicyDocument, policy_document_names, read_policy_document, read_policy_documents};
+pub use self::read::{
+    HclPolicyDocument, policy_document_names, read_policy_document, read_policy_documents, replace_policy_document,
+};
 
 /// The label of the trust policy's `aws_iam_policy_document` when no role is named.
 pub const DEFAULT_POLICY_LABEL: &str = "assume_role";

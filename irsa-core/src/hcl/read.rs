@@ -131,6 +131,40 @@ pub fn read_policy_document(text: &str, name: Option<&str>) -> Result<HclPolicyD
     Reader { text, lines: &lines }.document(chosen.0.clone(), chosen.1)
 }
 
+/// `text` with the `data "aws_iam_policy_document"` block named `name` replaced by one that
+/// renders `document` (irsa's Terraform for it, `terraform fmt`-canonical); every other byte of
+/// the file, comments and other blocks included, stays as it was.
+///
+/// ```
+/// use irsa_core::hcl::replace_policy_document;
+/// use irsa_core::policy::PolicyDocument;
+///
+/// let tf = "# Trust of the app role.\ndata \"aws_iam_policy_document\" \"assume\" {\n  statement {\n    actions = [\"sts:AssumeRole\"]\n    principals {\n      type        = \"Service\"\n      identifiers = [\"ec2.amazonaws.com\"]\n    }\n  }\n}\n\nresource \"aws_iam_role\" \"app\" {\n  assume_role_policy = data.aws_iam_policy_document.assume.json\n}\n";
+/// let policy = PolicyDocument::from_json(r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+///   "Principal": {"Service": "pods.eks.amazonaws.com"}, "Action": ["sts:AssumeRole", "sts:TagSession"]}]}"#).unwrap();
+/// let edited = replace_policy_document(tf, "assume", &policy).unwrap();
+/// assert!(edited.starts_with("# Trust of the app role.\ndata \"aws_iam_policy_document\" \"assume\" {\n"));
+/// assert!(edited.contains("pods.eks.amazonaws.com"));
+/// assert!(edited.ends_with("}\n\nresource \"aws_iam_role\" \"app\" {\n  assume_role_policy = data.aws_iam_policy_document.assume.json\n}\n"));
+/// ```
+pub fn replace_policy_document(text: &str, name: &str, document: &PolicyDocument) -> Result<String, Error> {
+    let body = parse(text)?;
+    let block = document_blocks(&body).find(|(n, _)| n == name).map(|(_, block)| block).ok_or_else(|| {
+        Error::new(ErrorKind::PolicyHcl, name, "no data \"aws_iam_policy_document\" of that name to replace")
+    })?;
+    let span =
+        block.span().filter(|span| text.get(span.clone()).is_some_and(|b| b.ends_with('}'))).ok_or_else(|| {
+            Error::new(
+                ErrorKind::PolicyHcl,
+                name,
+                "the block's place in the file is not known, so it cannot be replaced",
+            )
+        })?;
+    let rendered = super::policy_to_terraform(document, name)?;
+    let (before, after) = (text.get(..span.start).unwrap_or_default(), text.get(span.end..).unwrap_or_default());
+    Ok(format!("{before}{}{after}", rendered.trim_end_matches('\n')))
+}
+
 fn or_none(list: &str) -> &str {
     if list.is_empty() { "none" } else { list }
 }
