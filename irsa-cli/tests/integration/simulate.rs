@@ -543,6 +543,23 @@ fn batches_for_ci() {
     let run = simulate(&["--policy", policy.to_str().unwrap(), "--cases", failing.to_str().unwrap()]);
     assert_eq!(run.code, Some(1));
     assert!(run.stdout.contains("FAIL    deny    allow") && run.stdout.contains("1 failed"), "{}", run.stdout);
+    // An undecided case is neither allow nor deny, and can be expected as such.
+    let two_audiences = temp(
+        "undecided.jsonl",
+        &format!(
+            "{{\"name\": \"two audiences\", \"sub\": \"{APP}\", \"aud\": [\"sts.amazonaws.com\", \"other\"], \"expect\": \"undecided\"}}\n{{\"name\": \"expects allow\", \"sub\": \"{APP}\", \"aud\": [\"sts.amazonaws.com\", \"other\"], \"expect\": \"allow\"}}\n"
+        ),
+    );
+    let audience_policy = temp(
+        "undecided-policy.json",
+        &crate::simulate::policy(&[irsa_with(&format!(
+            r#"{{"StringEquals": {{"{ISSUER}:sub": "{APP}", "{ISSUER}:aud": "sts.amazonaws.com"}}}}"#
+        ))]),
+    );
+    let run = simulate(&["--policy", audience_policy.to_str().unwrap(), "--cases", two_audiences.to_str().unwrap()]);
+    assert_eq!(run.code, Some(1), "{}{}", run.stdout, run.stderr);
+    assert!(run.stdout.contains("ok      undecided  undecided  two audiences"), "{}", run.stdout);
+    assert!(run.stdout.contains("FAIL    allow   undecided  expects allow"), "{}", run.stdout);
     let broken = temp("broken.jsonl", "{\"sub\": \"x\", \"expect\": \"maybe\"}\n");
     let run = simulate(&["--policy", policy.to_str().unwrap(), "--cases", broken.to_str().unwrap()]);
     assert_eq!(run.code, Some(2));
