@@ -7,6 +7,7 @@
 //! the evaluator ([`StatementFacts::conditions_hold`]) with the requests a Kubernetes token
 //! can make, so lint and `irsa simulate` never contradict each other.
 
+use std::cell::OnceCell;
 use std::collections::HashMap;
 
 use super::{Finding, LintOptions, Rule};
@@ -26,9 +27,10 @@ pub(super) struct Facts<'p> {
     semantics: PolicyFacts<'p>,
     /// `(size, quota)`, when the size rules run.
     size: Option<(usize, usize)>,
-    /// For each statement: `Some(false)` when no request a Kubernetes token can make matches
-    /// it, `Some(true)` when one does, `None` when irsa cannot tell.
-    usable: Vec<Option<bool>>,
+    /// For each statement, worked out when a rule first asks: `Some(false)` when no request a
+    /// Kubernetes token can make matches it, `Some(true)` when one does, `None` when irsa cannot
+    /// tell.
+    usable: Vec<OnceCell<Option<bool>>>,
 }
 
 /// Where a rule puts its findings.
@@ -81,7 +83,7 @@ const RULES: &[(Rule, Check)] = &[
 /// built the policy from): a `Federated` ARN that is one of theirs is not parsed again.
 pub(super) fn check(policy: &PolicyDocument, options: Option<&LintOptions>, known: &[&OidcProvider]) -> Vec<Finding> {
     let semantics = PolicyFacts::new(policy, known);
-    let usable = semantics.statements.iter().map(usable).collect();
+    let usable = semantics.statements.iter().map(|_| OnceCell::new()).collect();
     let facts = Facts { policy, semantics, size: options.map(|o| (policy.iam_size(), o.quota)), usable };
     let mut findings = Vec::new();
     for (rule, check) in RULES {
@@ -102,7 +104,7 @@ impl<'p> Facts<'p> {
 
     /// Whether no Kubernetes token can match the statement (the evaluator's answer).
     fn never_matches(&self, statement: &StatementFacts<'_>) -> bool {
-        self.usable.get(statement.index).copied().flatten() == Some(false)
+        self.usable.get(statement.index).and_then(|cell| *cell.get_or_init(|| usable(statement))) == Some(false)
     }
 }
 
@@ -130,9 +132,7 @@ fn instances(value: &str) -> [String; 2] {
 /// Whether the conditions of `statement` hold for a token of `issuer` with this `sub` and
 /// `aud`: the evaluator, with the keys STS sets.
 fn holds_for(statement: &StatementFacts<'_>, issuer: &str, sub: &str, aud: &str) -> Truth {
-    let (sub, aud) = (std::slice::from_ref(&sub), std::slice::from_ref(&aud));
-    let (sub, aud): (Vec<String>, Vec<String>) =
-        (sub.iter().map(|s| (*s).to_owned()).collect(), aud.iter().map(|s| (*s).to_owned()).collect());
+    let (sub, aud) = ([sub.to_owned()], [aud.to_owned()]);
     statement.conditions_hold(|condition| match condition.claim {
         Some(key) if key.prefix.eq_ignore_ascii_case(issuer) => match key.claim {
             "sub" => KeyValues::Present(&sub),
@@ -397,9 +397,6 @@ fn audience_typo_rule(facts: &Facts<'_>, out: &mut Out<'_>) {
 
 fn broad_subject(facts: &Facts<'_>, out: &mut Out<'_>) {
     for statement in facts.web_identity() {
-        if facts.never_matches(statement) {
-            continue;
-        }
         let patterns = positive(statement, "sub").filter(|c| c.operator.comparison() == Some(Comparison::Like));
         for value in patterns.flat_map(|c| c.values.iter()) {
             let scope = match parse_subject(value) {
@@ -414,6 +411,10 @@ fn broad_subject(facts: &Facts<'_>, out: &mut Out<'_>) {
                 },
                 Subject::Invalid(_) => continue,
             };
+            // Nobody is trusted where nothing can match (another rule says why).
+            if facts.never_matches(statement) {
+                break;
+            }
             out.statement(statement, format!("`{value}` trusts {scope}; name the service accounts"));
         }
     }
@@ -528,7 +529,8 @@ fn wrong_action_for_principal(facts: &Facts<'_>, out: &mut Out<'_>) {
 
 /// Whether a value is an audience a token carries, or close to one (never a subject).
 fn is_audience(value: &str) -> bool {
-    value == EKS_AUDIENCE || value == KOPS_AUDIENCE || audience_typo(value).is_some()
+    !value.starts_with(SUBJECT_PREFIX)
+        && (value == EKS_AUDIENCE || value == KOPS_AUDIENCE || audience_typo(value).is_some())
 }
 
 /// Whether a claim condition fails for every token of the statement's issuers that carries
@@ -685,8 +687,11 @@ fn audience_typo(value: &str) -> Option<&'static str> {
     }
     let normal = value.trim().trim_start_matches("https://").trim_end_matches('/').to_ascii_lowercase();
     // Up to 3 edits from the longer audience (`sts.amazon.com`), 2 from the shorter.
+    // A length further off than the edits allowed is no near miss: most values (subjects) are
+    // ruled out without computing a distance.
     [(EKS_AUDIENCE, 3), (KOPS_AUDIENCE, 2)]
         .into_iter()
+        .filter(|(audience, most)| normal.chars().count().abs_diff(audience.len()) <= *most)
         .map(|(audience, most)| (audience, edit_distance(&normal, audience), most))
         .filter(|(_, distance, most)| distance <= most)
         .map(|(audience, distance, _)| (audience, distance))
