@@ -6,9 +6,10 @@
 //!   `wrong-action-for-principal`, a `condition-key-provider-mismatch` that "never holds"): the
 //!   statement applies to no request;
 //! - "any service account of the cluster can take the role" (`federated-without-sub`): whether
-//!   the statement applies does not depend on the subject;
-//! - a clean bill (no error) on a statement that irsa itself would write applies to its
-//!   subjects.
+//!   the statement applies does not depend on a subject the statement does not name, and some
+//!   request can match it;
+//! - "`ns:*` trusts every service account of the namespace" (`broad-subject`): a service account
+//!   of it that no value names can match the statement.
 //!
 //! Requests are what a Kubernetes token can carry: a legal subject and one audience.
 
@@ -26,7 +27,8 @@ const SUBJECTS: &[&str] = &[
     "system:serviceaccount:kube-system:app",
     "system:serviceaccount:apps:app-1",
 ];
-const AUDIENCES: &[&str] = &["sts.amazonaws.com", "amazonaws.com", "other"];
+// Every audience of the value pool that a token can carry (not a subject, not a misspelling).
+const AUDIENCES: &[&str] = &["sts.amazonaws.com", "amazonaws.com", "other", "true"];
 
 /// A value a policy may hold, right or wrong: subjects, patterns, audiences, typos.
 fn value() -> impl Strategy<Value = &'static str> {
@@ -41,6 +43,8 @@ fn value() -> impl Strategy<Value = &'static str> {
         "amazonaws.com",
         "sts.amazonaws.con",
         "other",
+        "system:serviceaccount:${aws:PrincipalTag/ns}:app",
+        "true",
     ])
 }
 
@@ -55,6 +59,7 @@ fn condition() -> impl Strategy<Value = String> {
         "ForAllValues:StringLike",
         "StringEqualsIfExists",
         "ForAnyValue:StringLikeIfExists",
+        "Null",
     ]);
     let issuer = prop::sample::select(vec![
         "oidc.eks.eu-west-1.amazonaws.com/id/ABC",
@@ -160,6 +165,18 @@ proptest! {
                         "{} says no request matches statement {}, but {} {} {} does:\n{}",
                         finding.rule, index, provider.arn(), sub, aud, policy.to_json_pretty()
                     );
+                }
+            }
+            if finding.rule == Rule::BroadSubject {
+                // A service account of the pattern that no value names: some request matches.
+                let pattern = finding.message.split('`').nth(1).unwrap_or_default();
+                let member = pattern.replace('*', "zz").replace('?', "z");
+                let invalid = findings.iter().any(|f| f.rule == Rule::InvalidProvider && f.statement == Some(index));
+                if member.matches(':').count() == 3 && !invalid {
+                    let someone = providers.iter().any(|provider| {
+                        AUDIENCES.iter().any(|aud| applies(&policy, provider, &member, aud)[index] != Truth::False)
+                    });
+                    prop_assert!(someone, "broad-subject says `{}` trusts {}, but nothing matches statement {}:\n{}", pattern, member, index, policy.to_json_pretty());
                 }
             }
             if finding.rule == Rule::FederatedWithoutSub {

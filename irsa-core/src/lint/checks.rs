@@ -123,11 +123,15 @@ fn positive<'a, 's>(statement: &'a StatementFacts<'s>, claim: &'a str) -> impl I
 }
 
 /// Request values a value matches under StringLike: its wildcards filled in (`?` by `x`,
-/// `*` by `x`, or by `x:x` where a `*` spans a subject's namespace and name).
-fn instances(value: &str) -> [String; 2] {
+/// `*` by `x`, by a name no policy is likely to hold, or by `x:x` where a `*` spans a
+/// subject's namespace and name).
+fn instances(value: &str) -> [String; 3] {
     let one = value.replace('?', "x");
-    [one.replace('*', "x"), one.replace('*', "x:x")]
+    [one.replace('*', "x"), one.replace('*', FRESH), one.replace('*', "x:x")]
 }
+
+/// A name that fills a wildcard where a value must differ from those a policy names.
+const FRESH: &str = "irsa-probe";
 
 /// Whether the conditions of `statement` hold for a token of `issuer` with this `sub` and
 /// `aud`: the evaluator, with the keys STS sets.
@@ -149,22 +153,38 @@ const PROBE_SUBJECT: &str = "system:serviceaccount:irsa-probe:irsa-probe";
 
 /// Whether any request a Kubernetes token can make matches a web-identity statement's
 /// conditions: `Some(false)` when none can, `Some(true)` when one does, `None` when the
-/// evaluator cannot tell (a key or operator irsa does not evaluate). The requests tried are
-/// every legal subject the statement names (patterns filled in) and one it does not, with
-/// every audience it names that is not a subject, and the EKS and kops audiences: every
-/// condition on `sub` and `aud` tells these apart from any other token.
+/// evaluator cannot tell. The requests tried are every legal subject the statement names
+/// (patterns filled in) and one it does not, with every audience it names that is not a
+/// subject, one it does not, and the EKS and kops audiences. For conditions that need a match
+/// (positive string operators), a token that satisfies them all is among these; a negation, a
+/// `Null` check or a policy variable could want a value none of these has, so then "none can"
+/// is not said (`None`).
 fn usable(statement: &StatementFacts<'_>) -> Option<bool> {
     if !statement.is_web_identity_allow() {
         return None;
     }
+    let complete = statement
+        .conditions
+        .iter()
+        .filter(|c| c.claim.is_some())
+        .all(|c| c.operator.requires_match() && !c.has_variable);
     let values = |claim| statement.claim_conditions(claim).flat_map(|c| c.values.iter()).flat_map(|v| instances(v));
     let mut subs: Vec<String> = values("sub").filter(|v| matches!(parse_subject(v), Subject::Account(..))).collect();
     subs.push(PROBE_SUBJECT.to_owned());
     // No token carries a subject or a misspelt audience as its audience (audience-typo says so).
     let mut auds: Vec<String> =
         values("aud").filter(|v| !v.starts_with(SUBJECT_PREFIX) && audience_typo(v).is_none()).collect();
-    auds.extend([EKS_AUDIENCE.to_owned(), KOPS_AUDIENCE.to_owned()]);
-    let mut unknown = false;
+    auds.extend([EKS_AUDIENCE.to_owned(), KOPS_AUDIENCE.to_owned(), format!("{FRESH}-audience")]);
+    // One positive condition that no token can satisfy settles it, whatever the others say.
+    let impossible = statement
+        .conditions
+        .iter()
+        .filter(|c| c.claim.is_some() && c.operator.requires_match() && !c.has_variable)
+        .any(|c| never_holds(statement, c, &realistic_instances(c)));
+    if impossible {
+        return Some(false);
+    }
+    let mut unknown = !complete;
     for issuer in issuers(statement) {
         for sub in &subs {
             for aud in &auds {
@@ -179,9 +199,22 @@ fn usable(statement: &StatementFacts<'_>) -> Option<bool> {
     (!unknown).then_some(false)
 }
 
+/// Whether the subject `sub` can pass the statement's conditions with some audience a token
+/// can carry, for one of its issuers (the evaluator's answer; unknown counts as can).
+fn passes(statement: &StatementFacts<'_>, sub: &str) -> bool {
+    let mut auds: Vec<String> = statement.claim_conditions("aud").flat_map(realistic_instances).collect();
+    auds.extend([EKS_AUDIENCE.to_owned(), KOPS_AUDIENCE.to_owned(), format!("{FRESH}-audience")]);
+    issuers(statement).any(|issuer| auds.iter().any(|aud| holds_for(statement, issuer, sub, aud) != Truth::False))
+}
+
+/// Whether a service account no condition names can pass the statement's conditions.
+fn anyone_passes(statement: &StatementFacts<'_>) -> bool {
+    passes(statement, PROBE_SUBJECT)
+}
+
 fn federated_without_sub(facts: &Facts<'_>, out: &mut Out<'_>) {
     for statement in facts.web_identity() {
-        if positive(statement, "sub").next().is_some() || facts.never_matches(statement) {
+        if positive(statement, "sub").next().is_some() || facts.never_matches(statement) || !anyone_passes(statement) {
             continue;
         }
         let names: Vec<&str> = statement.federated.iter().filter(|f| f.is_oidc()).map(FederatedId::id).collect();
@@ -257,7 +290,7 @@ fn split_subject_operators(facts: &Facts<'_>, out: &mut Out<'_>) {
                 subs.iter().all(|c| {
                     let present = c.claim.is_some_and(|key| key.prefix.eq_ignore_ascii_case(issuer));
                     let values = if present { KeyValues::Present(candidate) } else { KeyValues::Absent };
-                    c.operator.holds(&c.values, values) == Truth::True
+                    c.holds(values) == Truth::True
                 })
             })
         });
@@ -284,7 +317,7 @@ fn condition_key_provider_mismatch(facts: &Facts<'_>, out: &mut Out<'_>) {
             let effect = if key.prefix.eq_ignore_ascii_case(provider.issuer()) {
                 ""
             } else {
-                match condition.operator.holds(&condition.values, KeyValues::Absent) {
+                match condition.holds(KeyValues::Absent) {
                     Truth::False => ", so this condition never holds",
                     Truth::True => ", so this condition always holds",
                     Truth::Unknown => "",
@@ -411,13 +444,23 @@ fn broad_subject(facts: &Facts<'_>, out: &mut Out<'_>) {
                 },
                 Subject::Invalid(_) => continue,
             };
-            // Nobody is trusted where nothing can match (another rule says why).
+            // Nobody is trusted where nothing can match (another rule says why), and a pattern
+            // that another :sub condition narrows (an exact subject beside it) does not widen.
             if facts.never_matches(statement) {
                 break;
+            }
+            if !widens(statement, value) {
+                continue;
             }
             out.statement(statement, format!("`{value}` trusts {scope}; name the service accounts"));
         }
     }
+}
+
+/// Whether a subject that `pattern` matches and no value names can pass the statement (an
+/// exact subject beside the pattern, or conditions no token satisfies, keep it from widening).
+fn widens(statement: &StatementFacts<'_>, pattern: &str) -> bool {
+    passes(statement, &pattern.replace('?', "x").replace('*', FRESH))
 }
 
 fn duplicate_subject(facts: &Facts<'_>, out: &mut Out<'_>) {
@@ -469,12 +512,12 @@ fn invalid_provider(facts: &Facts<'_>, out: &mut Out<'_>) {
     for statement in &facts.semantics.statements {
         for federated in &statement.federated {
             if let FederatedId::Invalid { id, rule, .. } = federated {
-                out.statement(
-                    statement,
-                    format!(
-                        "the Federated principal `{id}`: {rule}; IAM refuses the policy (MalformedPolicyDocument: Federated principals must be valid domain names or SAML metadata ARNs)"
-                    ),
-                );
+                let effect = if id.starts_with("arn:") {
+                    "IAM refuses the policy (MalformedPolicyDocument: Federated principals must be valid domain names or SAML metadata ARNs)"
+                } else {
+                    "no request through an IAM OIDC provider matches it (the principal of such a request is the provider's ARN)"
+                };
+                out.statement(statement, format!("the Federated principal `{id}`: {rule}; {effect}"));
             }
         }
     }
@@ -536,21 +579,37 @@ fn is_audience(value: &str) -> bool {
 /// Whether a claim condition fails for every token of the statement's issuers that carries
 /// one of `candidates` as that claim (the evaluator's answer; a key of another issuer is
 /// missing from the request).
-fn never_holds(statement: &StatementFacts<'_>, condition: &KeyCondition<'_>, candidates: &[&str]) -> bool {
+fn never_holds<S: AsRef<str>>(statement: &StatementFacts<'_>, condition: &KeyCondition<'_>, candidates: &[S]) -> bool {
     let Some(key) = condition.claim else { return false };
     let mut issuers = issuers(statement).peekable();
     issuers.peek().is_some()
         && issuers.all(|issuer| {
+            if !key.prefix.eq_ignore_ascii_case(issuer) {
+                return condition.holds(KeyValues::Absent) == Truth::False;
+            }
             candidates.iter().all(|candidate| {
-                let value = [(*candidate).to_owned()];
-                let values = if key.prefix.eq_ignore_ascii_case(issuer) {
-                    KeyValues::Present(&value)
-                } else {
-                    KeyValues::Absent
-                };
-                condition.operator.holds(&condition.values, values) == Truth::False
+                let value = [candidate.as_ref().to_owned()];
+                condition.holds(KeyValues::Present(&value)) == Truth::False
             })
         })
+}
+
+/// The values of a claim a token can carry that a condition's own values match: legal
+/// subjects for `sub`; for `aud`, anything but a subject or a misspelt audience.
+fn realistic_instances(condition: &KeyCondition<'_>) -> Vec<String> {
+    let sub = condition.is_claim("sub");
+    condition
+        .values
+        .iter()
+        .flat_map(|v| instances(v))
+        .filter(|v| {
+            if sub {
+                matches!(parse_subject(v), Subject::Account(..))
+            } else {
+                !v.starts_with(SUBJECT_PREFIX) && audience_typo(v).is_none()
+            }
+        })
+        .collect()
 }
 
 fn swapped_claims(facts: &Facts<'_>, out: &mut Out<'_>) {
@@ -565,7 +624,7 @@ fn swapped_claims(facts: &Facts<'_>, out: &mut Out<'_>) {
                 out.statement(
                     statement,
                     format!(
-                        "the :aud condition `{}` holds service account subjects ({}): a token's audience is `{EKS_AUDIENCE}` or `{KOPS_AUDIENCE}`, never a subject, so no token matches and the role is unusable; put the subjects under `:sub` and the audience under `:aud`",
+                        "the :aud condition `{}` holds service account subjects ({}): a token's audience is `{EKS_AUDIENCE}` or `{KOPS_AUDIENCE}`, never a subject, so no token matches this statement; put the subjects under `:sub` and the audience under `:aud`",
                         condition.key,
                         condition.values.join(", ")
                     ),
@@ -580,7 +639,7 @@ fn swapped_claims(facts: &Facts<'_>, out: &mut Out<'_>) {
                 out.statement(
                     statement,
                     format!(
-                        "the :sub condition `{}` holds audiences ({}): a token's subject is system:serviceaccount:<namespace>:<name>, so no token matches and the role is unusable; put the audience under `:aud` and the subjects under `:sub`",
+                        "the :sub condition `{}` holds audiences ({}): a token's subject is system:serviceaccount:<namespace>:<name>, so no token matches this statement; put the audience under `:aud` and the subjects under `:sub`",
                         condition.key,
                         condition.values.join(", ")
                     ),
@@ -789,16 +848,35 @@ mod tests {
     #[test]
     fn split_subjects_are_an_error_only_when_no_subject_satisfies_both() {
         // terraform-aws-modules' IRSA module with both lists set: the exact subject matches the
-        // pattern too, so it can assume the role (as irsa simulate says).
+        // pattern too, so it can assume the role (as irsa simulate says); the pattern does not
+        // widen the trust past it, so it is no broad subject either.
         let both = format!(
             r#"{{"StringEquals": {{"ISSUER:sub": "system:serviceaccount:apps:web", {AUD}}}, "StringLike": {{"ISSUER:sub": "system:serviceaccount:apps:*"}}}}"#
         );
-        rules_of(&federated(EKS), WEB, &both, &["broad-subject"], &[]);
+        rules_of(&federated(EKS), WEB, &both, &[], &[]);
         let none = format!(
             r#"{{"StringEquals": {{"ISSUER:sub": "system:serviceaccount:apps:web", {AUD}}}, "StringLike": {{"ISSUER:sub": "system:serviceaccount:jobs:*"}}}}"#
         );
         // No token matches, so the pattern trusts nobody: no broad-subject beside the error.
         rules_of(&federated(EKS), WEB, &none, &["split-subject-operators"], &["no subject is in both"]);
+    }
+
+    #[test]
+    fn negations_never_hide_an_open_statement() {
+        // No :sub, and an audience deny-list: any service account with another audience can.
+        let deny_list = r#"{"StringNotEquals": {"ISSUER:aud": ["sts.amazonaws.com", "amazonaws.com"]}}"#;
+        rules_of(
+            &federated(EKS),
+            WEB,
+            deny_list,
+            &["federated-without-sub", "missing-audience"],
+            &["so any service account of the cluster can assume the role"],
+        );
+        // A namespace pattern with one exception still trusts the rest of the namespace.
+        let except = format!(
+            r#"{{"StringLike": {{"ISSUER:sub": "system:serviceaccount:apps:*"}}, "StringNotEquals": {{"ISSUER:sub": "system:serviceaccount:apps:x", {AUD}}}}}"#
+        );
+        rules_of(&federated(EKS), WEB, &except, &["broad-subject", "missing-audience"], &["namespace `apps`"]);
     }
 
     #[test]

@@ -3,7 +3,8 @@
 
 use std::borrow::Cow;
 
-use super::operator::Operator;
+use super::Truth;
+use super::operator::{Comparison, KeyValues, Operator};
 use crate::policy::{ConditionValue, Statement};
 
 /// Claims whose condition keys are `<issuer>:<claim>`.
@@ -46,32 +47,65 @@ pub struct KeyCondition<'s> {
     pub key: &'s str,
     /// The claim the key names, for `<issuer>:<claim>` keys.
     pub claim: Option<ClaimKey<'s>>,
-    /// The values, as IAM compares them (numbers and booleans as their text).
+    /// The values, as IAM compares them (numbers and booleans as their text; under
+    /// `2012-10-17`, `${*}`, `${?}` and `${$}` of an exact comparison replaced by the character
+    /// they stand for).
     pub values: Vec<Cow<'s, str>>,
+    /// Whether a value holds a policy variable (`${aws:username}`, under `2012-10-17`), which
+    /// IAM replaces from the request and irsa does not evaluate: the condition is unknown.
+    pub has_variable: bool,
 }
 
 impl<'s> KeyCondition<'s> {
-    /// Every condition key of `statement`, in the order written.
-    pub fn all_of(statement: &'s Statement) -> Vec<KeyCondition<'s>> {
+    /// Every condition key of `statement`, in the order written; `variables` says whether
+    /// `${...}` in values is a policy variable (a `2012-10-17` policy) or text.
+    pub fn all_of(statement: &'s Statement, variables: bool) -> Vec<KeyCondition<'s>> {
         let mut out = Vec::new();
         for (operator, keys) in statement.condition.iter().flat_map(|c| c.iter()) {
             let operator = Operator::parse(operator);
+            let exact = matches!(operator.comparison(), Some(Comparison::Equals | Comparison::EqualsIgnoreCase));
             for (key, values) in keys.iter() {
-                out.push(KeyCondition {
-                    operator,
-                    key,
-                    claim: ClaimKey::parse(key),
-                    values: values
-                        .iter()
-                        .map(|v| match v {
+                let mut has_variable = false;
+                let values = values
+                    .iter()
+                    .map(|v| {
+                        let text = match v {
                             ConditionValue::String(s) => Cow::Borrowed(s.as_str()),
                             other => Cow::Owned(other.to_iam_string()),
-                        })
-                        .collect(),
-                });
+                        };
+                        if !variables || !text.contains("${") {
+                            return text;
+                        }
+                        let escaped = text.replace("${*}", "*").replace("${?}", "?").replace("${$}", "$");
+                        // The escapes stand for literal characters, which an exact comparison
+                        // can take as they are; a StringLike pattern cannot (its `*` would be a
+                        // wildcard), and any other variable comes from the request.
+                        if exact && !text.replace("${*}", "").replace("${?}", "").replace("${$}", "").contains("${") {
+                            Cow::Owned(escaped)
+                        } else {
+                            has_variable = true;
+                            text
+                        }
+                    })
+                    .collect();
+                out.push(KeyCondition { operator, key, claim: ClaimKey::parse(key), values, has_variable });
             }
         }
         out
+    }
+
+    /// Whether the condition holds for a key with `request` values ([`Operator::holds`]);
+    /// unknown when a value holds a policy variable.
+    pub fn holds(&self, request: KeyValues<'_>) -> Truth {
+        if self.has_variable {
+            return match self.operator.holds(&self.values, request) {
+                // A Null check or a missing key decides without the values.
+                Truth::False if matches!(request, KeyValues::Absent) => Truth::False,
+                Truth::True if matches!(request, KeyValues::Absent) => Truth::True,
+                _ => Truth::Unknown,
+            };
+        }
+        self.operator.holds(&self.values, request)
     }
 
     /// Whether the key names `claim` (`"sub"`, `"aud"`, ...), whatever its prefix.

@@ -186,13 +186,14 @@ pub struct StatementFacts<'s> {
 
 impl<'s> StatementFacts<'s> {
     /// The facts of `statement`, the `index`th of its policy; providers of `known` are not
-    /// parsed again.
-    pub fn new(index: usize, statement: &'s Statement, known: &[&OidcProvider]) -> StatementFacts<'s> {
+    /// parsed again; `variables`: whether `${...}` in values is a policy variable (a
+    /// `2012-10-17` policy).
+    pub fn new(index: usize, statement: &'s Statement, known: &[&OidcProvider], variables: bool) -> StatementFacts<'s> {
         StatementFacts {
             index,
             statement,
             federated: principal_ids(statement, "Federated").map(|id| FederatedId::classify(id, known)).collect(),
-            conditions: KeyCondition::all_of(statement),
+            conditions: KeyCondition::all_of(statement, variables),
             web_identity: action_cover(statement, ASSUME_ROLE_WITH_WEB_IDENTITY),
         }
     }
@@ -249,7 +250,7 @@ impl<'s> StatementFacts<'s> {
     pub fn conditions_hold<'r>(&self, mut values: impl FnMut(&KeyCondition<'s>) -> KeyValues<'r>) -> Truth {
         let mut truth = Truth::True;
         for condition in &self.conditions {
-            truth = truth.and(condition.operator.holds(&condition.values, values(condition)));
+            truth = truth.and(condition.holds(values(condition)));
             if truth == Truth::False {
                 break;
             }
@@ -270,8 +271,10 @@ pub struct PolicyFacts<'p> {
 impl<'p> PolicyFacts<'p> {
     /// The facts of every statement of `policy`; providers of `known` are not parsed again.
     pub fn new(policy: &'p PolicyDocument, known: &[&OidcProvider]) -> PolicyFacts<'p> {
+        // Policy variables are text in a 2008-10-17 policy, and in one without a Version.
+        let variables = policy.version == Some(crate::policy::Version::V2012_10_17);
         let statements =
-            policy.statements().iter().enumerate().map(|(i, s)| StatementFacts::new(i, s, known)).collect();
+            policy.statements().iter().enumerate().map(|(i, s)| StatementFacts::new(i, s, known, variables)).collect();
         PolicyFacts { policy, statements }
     }
 

@@ -178,11 +178,16 @@ impl<'s> Operator<'s> {
         match self.base {
             BaseOperator::Unevaluated => Truth::Unknown,
             BaseOperator::Null => {
-                let wants_absent = policy.iter().any(|v| v.as_ref().eq_ignore_ascii_case("true"));
+                // Values are ORed: `["true", "false"]` holds either way. A value that is not a
+                // boolean has no documented meaning.
+                let wants = |b: &str| policy.iter().any(|v| v.as_ref().eq_ignore_ascii_case(b));
+                if policy.iter().any(|v| !["true", "false"].iter().any(|b| v.as_ref().eq_ignore_ascii_case(b))) {
+                    return Truth::Unknown;
+                }
                 match request {
                     KeyValues::Unknown => Truth::Unknown,
-                    KeyValues::Absent => Truth::from(wants_absent),
-                    KeyValues::Present(_) => Truth::from(!wants_absent),
+                    KeyValues::Absent => Truth::from(wants("true")),
+                    KeyValues::Present(_) => Truth::from(wants("false")),
                 }
             }
             BaseOperator::String { comparison, negated } => match request {
@@ -254,6 +259,9 @@ mod tests {
         check("Null", &["true"], None, T);
         check("Null", &["false"], None, F);
         check("Null", &["true"], Some(&["a"]), F);
+        check("Null", &["true", "false"], Some(&["a"]), T);
+        check("Null", &["true", "false"], None, T);
+        check("Null", &["yes"], None, Truth::Unknown);
         assert_eq!(Operator::parse("NullIfExists").base, BaseOperator::Unevaluated);
         assert_eq!(Operator::parse("NumericLessThan").holds(&["1"], KeyValues::Absent), Truth::Unknown);
         assert_eq!(Operator::parse("StringEquals").holds(&["1"], KeyValues::Unknown), Truth::Unknown);

@@ -190,7 +190,7 @@ fn check_condition(condition: &KeyCondition<'_>, request: &WebIdentityRequest<'_
     let operator = condition.operator;
     let key_values = request.key_values(condition.key);
     let values: Vec<String> = condition.values.iter().map(|v| v.to_string()).collect();
-    let holds = operator.holds(&values, key_values);
+    let holds = condition.holds(key_values);
     let mut result = ConditionCheck {
         operator: operator.text.to_owned(),
         key: condition.key.to_owned(),
@@ -247,6 +247,12 @@ fn check_condition(condition: &KeyCondition<'_>, request: &WebIdentityRequest<'_
                 result.near_misses = near_misses(comparison, &result.values, request_values);
             }
         }
+    }
+    if holds == Truth::Unknown && condition.has_variable {
+        result.why = format!(
+            "a value holds a policy variable (`${{...}}`), which IAM fills in from the request; irsa does not evaluate it, and does not guess ({})",
+            result.why
+        );
     }
     result
 }
