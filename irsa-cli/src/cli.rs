@@ -47,15 +47,17 @@ pub(crate) enum Command {
     /// Find mistakes and risks in trust policies (JSON, get-role output, Terraform)
     ///
     /// Exit 1 when an error-level finding exists (with --deny warnings, a warning too), else 0.
-    /// A folder is searched for *.json policies and *.tf files with aws_iam_policy_document
-    /// blocks.
+    /// A folder is searched for *.json policies, *.tf files with aws_iam_policy_document
+    /// blocks, and kops' policy files; permission policies are skipped and counted, and a
+    /// document irsa cannot read is an unreadable-policy finding.
     #[command(after_help = LINT_EXAMPLES)]
     Lint(LintArgs),
     /// Would STS allow AssumeRoleWithWebIdentity for this token? And why
     ///
     /// Evaluates the trust policy for the token's claims by IAM's rules, statement by statement
-    /// and condition by condition. Exit 0 allow, 1 deny, 2 bad input. The token's signature is
-    /// not verified: irsa reads its claims.
+    /// and condition by condition. Exit 0 allow, 1 deny or undecided (a condition IAM's
+    /// documented rules do not decide), 2 bad input. A token STS rejects before it reads the
+    /// policy is a deny. The token's signature is not verified: irsa reads its claims.
     #[command(after_help = SIMULATE_EXAMPLES)]
     Simulate(Box<SimulateArgs>),
     /// Validate a kops discovery store and derive issuer, JWKS URI, provider ARN, cluster spec
@@ -220,7 +222,8 @@ pub(crate) struct SimulateArgs {
     pub(crate) now: Option<i64>,
 
     /// JSON lines of cases: {"sub": ..., "aud": ..., "iss": ..., "provider": ..., "expect":
-    /// "allow"|"deny", "name": ...}; prints a table, exit 1 when any expectation fails
+    /// "allow"|"deny"|"undecided", "name": ...}; prints a table, exit 1 when any expectation
+    /// fails
     #[arg(long, value_name = "FILE")]
     pub(crate) cases: Option<PathBuf>,
 

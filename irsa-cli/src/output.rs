@@ -33,12 +33,17 @@ fn write_stdout(bytes: &[u8]) -> Result<(), Failure> {
 }
 
 /// Writes a temporary file beside `path`, flushes it to disk and renames it over `path`: a
-/// reader (or a run that is killed) sees the old content or the new, never a part.
+/// reader (or a run that is killed) sees the old content or the new, never a part. A file
+/// that was there keeps its permissions.
 fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
     let fail = |error: io::Error| Failure::Write { path: Some(path.to_owned()), error };
     let temp = temp_path(path)?;
+    let permissions = fs::metadata(path).ok().filter(|m| m.is_file()).map(|m| m.permissions());
     let result = (|| {
         let mut file = fs::File::create(&temp)?;
+        if let Some(permissions) = permissions {
+            file.set_permissions(permissions)?;
+        }
         file.write_all(bytes)?;
         file.sync_all()?;
         fs::rename(&temp, path)

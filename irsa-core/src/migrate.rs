@@ -326,6 +326,11 @@ fn is_mergeable(statement: &Statement, provider: &OidcProvider) -> bool {
             .all(|a| a.eq_ignore_ascii_case(ASSUME_ROLE_WITH_WEB_IDENTITY) || a.eq_ignore_ascii_case(TAG_SESSION))
         && statement.condition.as_ref().is_none_or(|condition| {
             condition.iter().all(|(operator, keys)| is_plain_match(operator) && keys.keys().all(|k| own_key(k)))
+                // `:sub` under both operators: a token must match both lists (terraform-aws-modules
+                // writes this when both are set); joining them would widen the trust to every
+                // subject of either list, so such a statement is left as it is.
+                && !(condition.get("StringEquals").is_some_and(|keys| keys.contains_key(&sub))
+                    && condition.get("StringLike").is_some_and(|keys| keys.contains_key(&sub)))
         })
 }
 
@@ -400,9 +405,8 @@ fn merge_web_identity(existing: &mut Statement, new: &Statement, provider: &Oidc
     let wildcard = subs.iter().any(|s| s.contains(['*', '?']));
     // Only what changes is rewritten: exact subjects already under StringLike stay there.
     let operator = if wildcard || equals.is_empty() && !like.is_empty() { "StringLike" } else { "StringEquals" };
-    let split = !equals.is_empty() && !like.is_empty();
     let moved_to_string_like = operator == "StringLike" && !equals.is_empty();
-    if !added_subs.is_empty() || split || moved_to_string_like {
+    if !added_subs.is_empty() || moved_to_string_like {
         remove_key(condition, "StringEquals", &sub_key);
         remove_key(condition, "StringLike", &sub_key);
         set_values(condition, operator, &sub_key, subs);
@@ -428,15 +432,9 @@ fn merge_web_identity(existing: &mut Statement, new: &Statement, provider: &Oidc
         }
     }
     let trusts = provider.arn();
-    if added.is_empty() && !moved_to_string_like && !split {
+    if added.is_empty() && !moved_to_string_like {
         Change::AlreadyThere { statement: index, trusts }
     } else {
-        if split && !moved_to_string_like {
-            added.push(
-                "its :sub values, split across StringEquals and StringLike (which no token could match), joined"
-                    .to_owned(),
-            );
-        }
         Change::Merged { statement: index, sid: existing.sid.clone(), trusts, added, moved_to_string_like }
     }
 }
@@ -579,15 +577,21 @@ mod tests {
                 &["its :sub values moved to StringLike"],
             )),
         );
-        // Split operators (never matching) are joined.
-        let existing = web_identity(r#"{"StringEquals":{"ISSUER:sub":"system:serviceaccount:kube-system:a"},"StringLike":{"ISSUER:sub":"system:serviceaccount:kube-system:c-*"}}"#.replace("ISSUER", ISSUER).as_str());
+        // :sub under both operators must match both (terraform-aws-modules' shape with both
+        // lists): joining them would trust every `c-*` too, so the statement stays as it is and
+        // the request gets its own statement.
+        let split = r#"{"StringEquals":{"ISSUER:sub":"system:serviceaccount:kube-system:a"},"StringLike":{"ISSUER:sub":"system:serviceaccount:kube-system:c-*"}}"#;
+        let existing = web_identity(split.replace("ISSUER", ISSUER).as_str());
         check(
             &existing,
             &request(&["kube-system:a"]),
             false,
             Ok((
-                r#"{"Effect":"Allow","Principal":{"Federated":"KOPS"},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringLike":{"ISSUER:sub":["system:serviceaccount:kube-system:a","system:serviceaccount:kube-system:c-*"]}}}"#,
-                &["moved to StringLike"],
+                &format!(
+                    r#"{},{{"Effect":"Allow","Principal":{{"Federated":"KOPS"}},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{{"StringEquals":{{"ISSUER:sub":"system:serviceaccount:kube-system:a"}}}}}}"#,
+                    web_identity(split).replace(KOPS, "KOPS")
+                ),
+                &["added statement 1"],
             )),
         );
         // Exact subjects already under StringLike stay there.

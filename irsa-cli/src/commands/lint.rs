@@ -23,36 +23,43 @@ struct Linted {
     /// A permission policy, not linted.
     skipped: bool,
     /// Why it could not be read: then its one finding is `unreadable-policy`.
-    error: Option<irsa_core::Error>,
+    unread: Option<Failure>,
+}
+
+impl Linted {
+    /// A document or file that could not be read: an `unreadable-policy` finding, where the
+    /// error says it was.
+    fn unread(file: &str, failure: Failure) -> Linted {
+        let finding = match &failure {
+            Failure::InFile { error, .. } => unreadable(error),
+            other => unreadable(&irsa_core::Error::new(irsa_core::ErrorKind::PolicyJson, "", other.to_string())),
+        };
+        Linted { file: file.to_owned(), policy: None, findings: vec![finding], skipped: false, unread: Some(failure) }
+    }
 }
 
 pub(crate) fn run(args: &LintArgs) -> Result<Outcome, Failure> {
     let options = LintOptions { quota: args.quota, skip: args.skip.clone() };
     let mut linted = Vec::new();
     let mut notes = Vec::new();
-    let mut refusals = Vec::new();
     for path in &args.files {
         if path != Path::new("-") && path.is_dir() {
             for file in walk(path, &mut notes) {
-                lint_file(&file, false, &options, &mut linted, &mut notes)?;
+                lint_file(&file, false, &options, &mut linted, &mut notes);
             }
-        } else if let Err(failure) = lint_file(path, true, &options, &mut linted, &mut notes) {
-            // A file that cannot be read at all: said, and the other files still linted.
-            refusals.push(failure);
+        } else {
+            lint_file(path, true, &options, &mut linted, &mut notes);
         }
     }
-    // Exit 2 only when nothing at all could be read.
-    if linted.iter().all(|l| l.error.is_some()) {
-        let first_unreadable = linted.iter().find_map(|l| l.error.clone().map(|error| (l.file.clone(), error)));
-        let first_refusal = if refusals.is_empty() { None } else { Some(refusals.remove(0)) };
-        match (first_refusal, first_unreadable) {
-            (Some(failure), _) => return Err(failure),
-            (None, Some((file, error))) => return Err(Failure::InFile { file, error }),
-            (None, None) => {} // a folder without policies: no findings
-        }
-    }
-    for failure in &refusals {
-        notes.push(format!("not linted: {failure}"));
+    // Exit 2 only when nothing at all could be read (or there was nothing to read).
+    if linted.iter().all(|l| l.unread.is_some()) {
+        return Err(match linted.into_iter().find_map(|l| l.unread) {
+            Some(failure) => failure,
+            None => Failure::Usage(format!(
+                "no policy to lint in {} (policy JSON, get-role output, Terraform with data \"aws_iam_policy_document\")",
+                args.files.iter().map(|f| format!("`{}`", f.display())).collect::<Vec<_>>().join(", ")
+            )),
+        });
     }
     let files: Vec<FileFindings<'_>> = linted
         .iter()
@@ -78,59 +85,50 @@ pub(crate) fn run(args: &LintArgs) -> Result<Outcome, Failure> {
     Ok(if count_at_least(&all, worst) > 0 { Outcome::Negative } else { Outcome::Success })
 }
 
-/// Lints every policy of a file. A document irsa cannot read is an `unreadable-policy`
-/// finding, and the others are still linted; a file named on the command line that cannot be
-/// read at all is a failure (the caller goes on with the other files), one found in a folder
-/// is skipped with a note when it does not look like a policy. Permission policies (no
-/// `Principal`) are skipped and counted.
-fn lint_file(
-    path: &Path,
-    named: bool,
-    options: &LintOptions,
-    linted: &mut Vec<Linted>,
-    notes: &mut Vec<String>,
-) -> Result<(), Failure> {
+/// Lints every policy of a file. A file or document irsa cannot read is an `unreadable-policy`
+/// finding, and the others are still linted. A file found in a folder that is not a policy
+/// (JSON without `Statement`, Terraform without a policy document) is passed over, with a note
+/// when it could not be read. Permission policies (no `Principal`) are skipped and counted.
+fn lint_file(path: &Path, named: bool, options: &LintOptions, linted: &mut Vec<Linted>, notes: &mut Vec<String>) {
     let shown = path.display().to_string();
     let text = match read_text(path, MAX_POLICY_BYTES) {
         Ok(text) => text,
-        Err(failure) if !named => {
-            notes.push(format!("skipped: {failure}"));
-            return Ok(());
-        }
-        Err(failure) => return Err(failure),
+        Err(failure) if !named => return notes.push(format!("skipped: {failure}")),
+        Err(failure) => return linted.push(Linted::unread(&shown, failure)),
     };
     let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned());
     let format = PolicyFormat::detect(file_name.as_deref(), &text);
     let by_content = file_name.as_deref().is_some_and(is_kops_policy_name);
-    if !named && (format == PolicyFormat::Json || by_content) && !looks_like_policy(&text) {
-        return Ok(());
+    // In a folder, JSON that is not a policy is passed over, but a broken one that holds a
+    // Statement is reported.
+    if !named
+        && (format == PolicyFormat::Json || by_content)
+        && !looks_like_policy(&text)
+        && !text.contains("\"Statement\"")
+    {
+        return;
     }
-    let unread = |policy: Option<String>, error: &irsa_core::Error| Linted {
-        file: shown.clone(),
-        policy,
-        findings: vec![unreadable(error)],
-        skipped: false,
-        error: Some(error.clone()),
-    };
+    let in_file = |error| Failure::InFile { file: shown.clone(), error };
     let policies = match read_policies(&text, format) {
         Ok(policies) => policies,
-        Err(error) if named => {
-            linted.push(unread(None, &error));
-            return Ok(());
+        Err(error) if named || text.contains("aws_iam_policy_document") || format == PolicyFormat::Json => {
+            return linted.push(Linted::unread(&shown, in_file(error)));
         }
-        Err(error) => {
-            notes.push(format!("{shown}: skipped: {}", Failure::InFile { file: shown.clone(), error }));
-            return Ok(());
-        }
+        Err(error) => return notes.push(format!("skipped: {}", in_file(error))),
     };
     if policies.is_empty() && named {
-        return Err(Failure::Usage(format!("{shown}: no data \"aws_iam_policy_document\" block to lint")));
+        let error = irsa_core::Error::new(
+            irsa_core::ErrorKind::PolicyHcl,
+            "",
+            "no data \"aws_iam_policy_document\" block to lint",
+        );
+        return linted.push(Linted::unread(&shown, in_file(error)));
     }
     for policy in policies {
         let read = match policy {
             Ok(read) => read,
             Err(error) => {
-                linted.push(unread(None, &error));
+                linted.push(Linted::unread(&shown, in_file(error)));
                 continue;
             }
         };
@@ -139,13 +137,18 @@ fn lint_file(
             _ => None,
         };
         if !is_trust_policy(&read.document) {
-            linted.push(Linted { file: shown.clone(), policy, findings: Vec::new(), skipped: true, error: None });
+            if named {
+                notes.push(format!(
+                    "{shown}{}: a permission policy (no Principal in any statement), not a trust policy: not linted",
+                    policy.as_deref().map(|n| format!(" (data.aws_iam_policy_document.{n})")).unwrap_or_default()
+                ));
+            }
+            linted.push(Linted { file: shown.clone(), policy, findings: Vec::new(), skipped: true, unread: None });
             continue;
         }
         let findings = lint_read(&read, options);
-        linted.push(Linted { file: shown.clone(), policy, findings, skipped: false, error: None });
+        linted.push(Linted { file: shown.clone(), policy, findings, skipped: false, unread: None });
     }
-    Ok(())
 }
 
 /// Whether a file may be one of the policies kops writes, `data/aws_iam_role_<name>_policy`

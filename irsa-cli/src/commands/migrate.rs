@@ -2,7 +2,7 @@
 
 use std::io::Write;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use irsa_core::ErrorKind;
 use irsa_core::hcl::{policy_to_terraform, replace_policy_document};
@@ -13,7 +13,7 @@ use super::read_policy_input;
 use super::trust::{build_failure, refuse_unwritable, trust_policy};
 use crate::cli::{Format, MigrateArgs};
 use crate::failure::Failure;
-use crate::output::emit_text;
+use crate::output::{emit, emit_text};
 
 pub(crate) fn run(args: &MigrateArgs) -> Result<(), Failure> {
     let trust = trust_policy(&args.trust)?;
@@ -32,20 +32,25 @@ pub(crate) fn run(args: &MigrateArgs) -> Result<(), Failure> {
         Some("irsa keeps statements it does not own as they are: fix these in the input (irsa lint shows them)"),
     )?;
     // Terraform written onto the Terraform file it came from: the one block is replaced, and
-    // every other byte of the file is kept.
+    // every other byte of the file is kept (written to the file a link points to, with its
+    // permissions).
     let in_place = match (&input.read.source, args.format, args.out.as_deref()) {
-        (PolicySource::Hcl { name }, Format::Hcl, Some(out)) if same_file(out, &args.input.file) => Some(name),
+        (PolicySource::Hcl { name }, Format::Hcl, Some(out)) => {
+            same_file(out, &args.input.file).map(|path| (name, path))
+        }
         _ => None,
     };
-    let text = match (args.format, in_place) {
-        (Format::Hcl, Some(name)) => {
-            replace_policy_document(&input.text, name, &migrated.document).map_err(|e| input.failure(e))?
-        }
-        (Format::Json, _) => migrated.document.to_json_pretty(),
-        (Format::Hcl, None) => policy_to_terraform(&migrated.document, &input.label).map_err(|e| input.failure(e))?,
-    };
-    emit_text(text, args.out.as_deref())?;
-    if let Some(name) = in_place {
+    if let Some((name, path)) = &in_place {
+        let text = replace_policy_document(&input.text, name, &migrated.document).map_err(|e| input.failure(e))?;
+        emit(text.as_bytes(), Some(path))?;
+    } else {
+        let text = match args.format {
+            Format::Json => migrated.document.to_json_pretty(),
+            Format::Hcl => policy_to_terraform(&migrated.document, &input.label).map_err(|e| input.failure(e))?,
+        };
+        emit_text(text, args.out.as_deref())?;
+    }
+    if let Some((name, _)) = in_place {
         let _ = writeln!(
             std::io::stderr(),
             "irsa: replaced data.aws_iam_policy_document.{name} in {}; the rest of the file is as it was",
@@ -58,11 +63,11 @@ pub(crate) fn run(args: &MigrateArgs) -> Result<(), Failure> {
     Ok(())
 }
 
-/// Whether two paths name one existing file.
-fn same_file(a: &Path, b: &Path) -> bool {
+/// The file both paths name, links followed, when they name one existing file.
+fn same_file(a: &Path, b: &Path) -> Option<PathBuf> {
     match (a.canonicalize(), b.canonicalize()) {
-        (Ok(a), Ok(b)) => a == b,
-        _ => false,
+        (Ok(a), Ok(b)) if a == b => Some(a),
+        _ => None,
     }
 }
 

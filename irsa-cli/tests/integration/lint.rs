@@ -124,6 +124,53 @@ fn folders_are_searched() {
     assert!(unread[0]["message"].as_str().unwrap().contains("irsa could not read this policy"), "{}", run.stdout);
 }
 
+/// What cannot be read is said, not passed over: a broken policy in a folder, a missing file
+/// beside a good one; an empty folder is exit 2; a permission policy named alone gets a note.
+#[test]
+fn nothing_unread_goes_unsaid() {
+    let dir = temp_dir("unsaid");
+    fs::write(dir.join("trust.json"), "{\"Version\": \"2012-10-17\", \"Statement\": [{\"Effect\": ").unwrap();
+    fs::write(dir.join("tsconfig.json"), "{ // comments make it no JSON\n}").unwrap();
+    let run = lint(&["--format", "json", dir.to_str().unwrap()]);
+    assert_eq!(run.code, Some(2), "only a broken policy: nothing could be read\n{}{}", run.stdout, run.stderr);
+    assert!(run.stderr.contains("trust.json:1:"), "{}", run.stderr);
+    fs::copy(examples("lint/federated-without-sub.near-miss.json"), dir.join("good.json")).unwrap();
+    let run = lint(&["--format", "json", dir.to_str().unwrap()]);
+    assert_eq!(run.code, Some(1), "{}{}", run.stdout, run.stderr);
+    let json: Value = serde_json::from_str(&run.stdout).unwrap();
+    let rules: Vec<(&str, &str)> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["file"].as_str().unwrap().rsplit('/').next().unwrap(), f["rule"].as_str().unwrap()))
+        .collect();
+    assert_eq!(rules, [("trust.json", "unreadable-policy")], "tsconfig.json is no policy: {}", run.stdout);
+    // A missing file beside a good one: a finding, and the good one is linted.
+    let missing = dir.join("missing.json");
+    let run = lint(&["--format", "json", missing.to_str().unwrap(), dir.join("good.json").to_str().unwrap()]);
+    assert_eq!(run.code, Some(1), "{}{}", run.stdout, run.stderr);
+    let json: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(json["findings"][0]["rule"], "unreadable-policy");
+    assert!(json["findings"][0]["message"].as_str().unwrap().contains("cannot read"), "{}", run.stdout);
+    assert_eq!(json["summary"]["policies"], 2);
+    // An empty folder: nothing to lint.
+    let empty = temp_dir("empty");
+    let run = lint(&[empty.to_str().unwrap()]);
+    assert_eq!(run.code, Some(2));
+    assert!(run.stderr.contains("no policy to lint in"), "{}", run.stderr);
+    // A permission policy named alone: counted, and said.
+    let permissions = dir.join("permissions.json");
+    fs::write(&permissions, r#"{"Statement": {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}}"#)
+        .unwrap();
+    let run = lint(&[permissions.to_str().unwrap()]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("a permission policy (no Principal in any statement), not a trust policy"),
+        "{}",
+        run.stderr
+    );
+}
+
 /// Permission policies beside trust policies are skipped and counted, and kops' generated
 /// trust policies (files without an extension) are found by their content.
 #[test]

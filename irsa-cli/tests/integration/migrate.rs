@@ -220,6 +220,25 @@ fn terraform_is_edited_in_place() {
     let again = migrate(&args);
     assert_eq!(again.code, Some(0), "{}", again.stderr);
     assert_eq!(std::fs::read_to_string(&file).unwrap(), edited);
+    // Through a symbolic link, onto a file without a final newline and with its own mode: the
+    // link stays a link, the mode is kept, and no byte is added.
+    use std::os::unix::fs::{PermissionsExt, symlink};
+    let target = temp_file("linked.tf", original.trim_end_matches('\n'));
+    std::fs::set_permissions(&target, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let link = target.with_file_name("link.tf");
+    let _ = std::fs::remove_file(&link);
+    symlink(&target, &link).unwrap();
+    let mut through = args.to_vec();
+    let link_arg = link.to_str().unwrap();
+    through[0] = link_arg;
+    let last = through.len() - 1;
+    through[last] = link_arg;
+    let run = migrate(&through);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+    assert_eq!(std::fs::metadata(&target).unwrap().permissions().mode() & 0o777, 0o600);
+    let linked = std::fs::read_to_string(&target).unwrap();
+    assert_eq!(linked, edited.trim_end_matches('\n'));
     // Onto another file: the block alone.
     let other = temp_file("block.tf", "");
     let mut to_other = args.to_vec();

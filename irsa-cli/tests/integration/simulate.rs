@@ -496,11 +496,20 @@ fn tokens_are_read_not_verified() {
     assert_eq!(json["decision"], "allow");
     assert_eq!(json["signature_verified"], false);
     assert_eq!(json["statements"][0]["conditions"][0]["holds"], "true");
-    // The provider comes from iss; one the policy does not trust is an error.
+    // A token of another cluster against a one-cluster role: a deny, for its iss.
     let other = jwt(r#"{"iss":"https://other.example.com","sub":"x","aud":"y"}"#);
     let run = simulate(&["--policy", policy, "--token", &other]);
+    assert_eq!(run.code, Some(1), "{}{}", run.stdout, run.stderr);
+    assert!(run.stdout.starts_with("deny: the token's iss `https://other.example.com` is not"), "{}", run.stdout);
+    // With two providers, an iss of neither is a usage error that names them.
+    let two = temp(
+        "two-providers.json",
+        &crate::simulate::policy(&[irsa_with(&sub_equals(APP)), statement("Allow", &federated(KOPS), WEB, "")]),
+    );
+    let run = simulate(&["--policy", two.to_str().unwrap(), "--token", &other]);
     assert_eq!(run.code, Some(2));
     assert!(run.stderr.contains("no Federated provider of the policy has this issuer"), "{}", run.stderr);
+    assert!(run.stderr.contains("hint: --provider ARN names it"), "{}", run.stderr);
 }
 
 #[test]

@@ -152,17 +152,77 @@ pub fn replace_policy_document(text: &str, name: &str, document: &PolicyDocument
     let block = document_blocks(&body).find(|(n, _)| n == name).map(|(_, block)| block).ok_or_else(|| {
         Error::new(ErrorKind::PolicyHcl, name, "no data \"aws_iam_policy_document\" of that name to replace")
     })?;
-    let span =
-        block.span().filter(|span| text.get(span.clone()).is_some_and(|b| b.ends_with('}'))).ok_or_else(|| {
-            Error::new(
-                ErrorKind::PolicyHcl,
-                name,
-                "the block's place in the file is not known, so it cannot be replaced",
-            )
-        })?;
-    let rendered = super::policy_to_terraform(document, name)?;
+    let refuse = |why: String| Error::new(ErrorKind::PolicyHcl, name, why);
+    let span = block
+        .span()
+        .filter(|span| text.get(span.clone()).is_some_and(|b| b.ends_with('}')))
+        .ok_or_else(|| refuse("the block's place in the file is not known, so it cannot be replaced".to_owned()))?;
+    let source = text.get(span.clone()).unwrap_or_default();
+    // What irsa's block would not carry over is refused, never dropped.
+    if let Some(meta) = HARMLESS_META_ARGUMENTS.iter().find(|meta| block.body.get_attribute(meta).is_some()) {
+        return Err(refuse(format!(
+            "the block sets `{meta}`, which irsa's block would not carry over; write to another file and merge by hand"
+        )));
+    }
+    if has_comment(source) {
+        return Err(refuse(
+            "the block holds comments, which irsa's block would not carry over; write to another file and merge by hand"
+                .to_owned(),
+        ));
+    }
+    let mut rendered = super::policy_to_terraform(document, name)?.trim_end_matches('\n').to_owned();
+    if source.contains("\r\n") {
+        rendered = rendered.replace('\n', "\r\n");
+    }
     let (before, after) = (text.get(..span.start).unwrap_or_default(), text.get(span.end..).unwrap_or_default());
-    Ok(format!("{before}{}{after}", rendered.trim_end_matches('\n')))
+    Ok(format!("{before}{rendered}{after}"))
+}
+
+/// Whether HCL source text holds a comment (`#`, `//`, `/* */`) outside quoted strings and
+/// heredocs.
+fn has_comment(source: &str) -> bool {
+    let bytes = source.as_bytes();
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        match b {
+            b'"' => {
+                // A quoted string: up to the next quote that no backslash escapes.
+                i += 1;
+                while let Some(&c) = bytes.get(i) {
+                    match c {
+                        b'\\' => i += 2,
+                        b'"' => break,
+                        _ => i += 1,
+                    }
+                }
+                i += 1;
+            }
+            b'<' if bytes.get(i + 1) == Some(&b'<') => i = heredoc_end(source, i),
+            b'#' => return true,
+            b'/' if matches!(bytes.get(i + 1), Some(b'/' | b'*')) => return true,
+            _ => i += 1,
+        }
+    }
+    false
+}
+
+/// Where a heredoc that starts at `at` (`<<EOF` or `<<-EOF`) ends: after the line that is its
+/// marker alone.
+fn heredoc_end(source: &str, at: usize) -> usize {
+    let rest = source.get(at + 2..).unwrap_or_default();
+    let rest = rest.strip_prefix('-').unwrap_or(rest);
+    let marker: String = rest.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
+    if marker.is_empty() {
+        return at + 2;
+    }
+    let mut end = source.get(at..).and_then(|r| r.find('\n')).map_or(source.len(), |n| at + n + 1);
+    for line in source.get(end..).unwrap_or_default().split_inclusive('\n') {
+        end += line.len();
+        if line.trim() == marker {
+            return end;
+        }
+    }
+    source.len()
 }
 
 fn or_none(list: &str) -> &str {
@@ -639,6 +699,37 @@ fn sorted_eq(a: &[String], b: &[String]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn replacing_in_place_keeps_the_rest_or_refuses() {
+        let policy = PolicyDocument::from_json(
+            r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]}"#,
+        )
+        .unwrap();
+        let block = "data \"aws_iam_policy_document\" \"t\" {\n  statement {\n    actions = [\"sts:AssumeRole\"]\n    principals {\n      type        = \"AWS\"\n      identifiers = [\"arn:aws:iam::123456789012:role/n#1\"]\n    }\n  }\n}";
+        // A `#` inside a string is no comment; text around the block, even on its last line,
+        // and a missing final newline are kept.
+        let text = format!("# head\n{block} # tail");
+        let edited = replace_policy_document(&text, "t", &policy).unwrap();
+        assert!(edited.starts_with("# head\ndata \"aws_iam_policy_document\" \"t\" {\n"), "{edited}");
+        assert!(edited.ends_with("}\n} # tail") && edited.contains("ec2.amazonaws.com"), "{edited}");
+        // CRLF files get CRLF lines.
+        let crlf = format!("# head\r\n{}\r\n", block.replace('\n', "\r\n"));
+        let edited = replace_policy_document(&crlf, "t", &policy).unwrap();
+        assert!(!edited.replace("\r\n", "").contains('\n'), "{edited:?}");
+        // What irsa's block would drop is refused.
+        for (text, why) in [
+            (block.replace("  statement {", "  # who\n  statement {"), "holds comments"),
+            (block.replace("  statement {", "  /* who */\n  statement {"), "holds comments"),
+            (block.replace("  statement {", "  provider = aws.other\n  statement {"), "sets `provider`"),
+            (block.replace("  statement {", "  depends_on = [aws_iam_role.x]\n  statement {"), "sets `depends_on`"),
+        ] {
+            let error = replace_policy_document(&text, "t", &policy).unwrap_err();
+            assert!(error.rule().contains(why), "{text}: {error}");
+        }
+        assert!(!has_comment("a = <<EOF\n# not a comment\nEOF\nb = \"//\""));
+        assert!(has_comment("a = <<-EOF\n x\n EOF\n// yes"));
+    }
 
     /// Reads the one document of `body` (wrapped in a `data` block) and compares its compact
     /// JSON, or the error.

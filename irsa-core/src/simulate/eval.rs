@@ -231,10 +231,30 @@ fn check_condition(condition: &KeyCondition<'_>, request: &WebIdentityRequest<'_
             };
             let found: Vec<String> = request_values.iter().filter_map(matched).collect();
             let shown: Vec<String> = request_values.iter().map(|r| format!("`{r}`")).collect();
-            result.why = match (found.is_empty(), negated) {
-                (false, false) => found.join(", "),
-                (false, true) => format!("{}, which the negation excludes", found.join(", ")),
-                (true, _) => format!("the request has {}, which matches none of the values", shown.join(", ")),
+            result.why = if request_values.len() > 1 {
+                // Several values: each one's match, and the rule of the set operator.
+                let each: Vec<String> = request_values
+                    .iter()
+                    .map(|r| matched(r).unwrap_or_else(|| format!("`{r}` matches none of the values")))
+                    .collect();
+                let rule = match (operator.set, negated) {
+                    (SetQualifier::ForAnyValue, false) => " (ForAnyValue: holds when any value matches)",
+                    (SetQualifier::ForAnyValue, true) => {
+                        " (ForAnyValue: with a negation holds when any value matches none)"
+                    }
+                    (SetQualifier::ForAllValues, false) => " (ForAllValues: holds when every value matches)",
+                    (SetQualifier::ForAllValues, true) => {
+                        " (ForAllValues: with a negation holds when no value matches)"
+                    }
+                    (SetQualifier::Single, _) => "",
+                };
+                format!("{}{rule}", each.join("; "))
+            } else {
+                match (found.is_empty(), negated) {
+                    (false, false) => found.join(", "),
+                    (false, true) => format!("{}, which the negation excludes", found.join(", ")),
+                    (true, _) => format!("the request has {}, which matches none of the values", shown.join(", ")),
+                }
             };
             if holds == Truth::Unknown {
                 result.why.push_str(&format!(

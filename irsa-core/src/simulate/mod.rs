@@ -151,8 +151,8 @@ fn sts_checks(request: &Request) -> Vec<String> {
     advice
 }
 
-/// The provider of a request: the policy's `Federated` provider whose issuer is `iss` (without
-/// `https://`); without `iss`, the policy's only OIDC provider.
+/// The provider of a request: the policy's only OIDC provider, or, when it has several, the
+/// one whose issuer is `iss` (without `https://`).
 ///
 /// ```
 /// use irsa_core::policy::PolicyDocument;
@@ -162,7 +162,9 @@ fn sts_checks(request: &Request) -> Vec<String> {
 ///   "Principal": {"Federated": "arn:aws-cn:iam::123456789012:oidc-provider/oidc.eks.cn-north-1.amazonaws.com.cn/id/ABC"}}}"#).unwrap();
 /// let provider = provider_for(&policy, Some("https://oidc.eks.cn-north-1.amazonaws.com.cn/id/ABC")).unwrap();
 /// assert_eq!(provider.arn(), "arn:aws-cn:iam::123456789012:oidc-provider/oidc.eks.cn-north-1.amazonaws.com.cn/id/ABC");
-/// assert!(provider_for(&policy, Some("https://other.example.com")).unwrap_err().to_string().contains("name the provider of the request"));
+/// // Another cluster's token: through the policy's only provider (STS then rejects its iss).
+/// assert_eq!(provider_for(&policy, Some("https://other.example.com")).unwrap(), provider);
+/// assert!(provider_for(&policy, None).is_ok());
 /// ```
 pub fn provider_for(policy: &PolicyDocument, iss: Option<&str>) -> Result<OidcProvider, Error> {
     let mut providers: Vec<OidcProvider> = Vec::new();
@@ -179,6 +181,11 @@ pub fn provider_for(policy: &PolicyDocument, iss: Option<&str>) -> Result<OidcPr
     match iss {
         Some(iss) => {
             let host_path = iss.strip_prefix("https://").unwrap_or(iss);
+            // A token of another cluster against a role of one: the request goes through that
+            // provider, and STS rejects the token for its iss (a deny, not a usage error).
+            if let [only] = providers.as_slice() {
+                return Ok(only.clone());
+            }
             providers.iter().find(|p| p.issuer() == host_path).cloned().ok_or_else(|| {
                 Error::new(
                     ErrorKind::Simulation,
