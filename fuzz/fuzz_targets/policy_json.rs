@@ -17,7 +17,7 @@ fuzz_target!(|data: &[u8]| {
     let again = PolicyDocument::from_json(&document.to_json_pretty()).expect("irsa's JSON reads back");
     assert_eq!(&again, document);
     let findings = lint_read(&read, &LintOptions::default());
-    let files = [FileFindings { file: "f.json", policy: None, findings: &findings }];
+    let files = [FileFindings { file: "f.json", policy: None, findings: &findings, skipped: false }];
     let _ = (to_text(&files, true), to_json(&files), to_sarif(&files, "0"));
     let request = Request {
         provider: "arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/ABC"

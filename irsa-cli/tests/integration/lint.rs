@@ -58,6 +58,9 @@ fn exit_codes_follow_the_worst_finding() {
         (&["examples/lint/missing-audience.json", "examples/lint/federated-without-sub.json"], 1),
         // A raised quota makes the large policy fit.
         (&["--quota", "4096", "examples/lint/trust-policy-too-large.json"], 0),
+        // A rule turned off does not run; the others still do.
+        (&["--skip", "wildcard-in-string-equals", "examples/lint/wildcard-in-string-equals.json"], 0),
+        (&["--skip", "missing-audience", "examples/lint/federated-without-sub.json"], 1),
     ];
     for (args, code) in cases {
         let run = lint(args);
@@ -65,6 +68,15 @@ fn exit_codes_follow_the_worst_finding() {
     }
     let clean = lint(&["examples/lint/missing-audience.near-miss.json"]);
     assert_eq!(clean.stdout, "no findings in 1 policy\n");
+    let skipped = lint(&["--skip", "missing-audience", "--format", "json", "examples/lint/missing-audience.json"]);
+    assert!(!skipped.stdout.contains("missing-audience"), "{}", skipped.stdout);
+    let unknown = lint(&["--skip", "missing_audience", "examples/lint/missing-audience.json"]);
+    assert_eq!(unknown.code, Some(2));
+    assert!(
+        unknown.stderr.contains("no lint rule `missing_audience` (rules: federated-without-sub"),
+        "{}",
+        unknown.stderr
+    );
 }
 
 #[test]
