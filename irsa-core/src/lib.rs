@@ -20,6 +20,7 @@ mod serde_impls;
 pub mod simulate;
 pub mod spec;
 mod subject;
+pub mod terraform;
 mod trust;
 
 pub use crate::audience::{Audience, EKS_AUDIENCE, KOPS_AUDIENCE};

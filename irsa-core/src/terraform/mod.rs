@@ -1,0 +1,647 @@
+//! Terraform, evaluated as far as it can be offline: the `data "aws_iam_policy_document"`
+//! blocks of a module (all its `.tf` files), with its variables (defaults, `terraform.tfvars`,
+//! `*.auto.tfvars`, then the caller's files and values, later wins, as Terraform orders them),
+//! `locals`, `count` and `for_each` on the block, `dynamic` blocks (nested, with `iterator`)
+//! and the functions IAM code uses ([`functions`]).
+//!
+//! Expressions are evaluated by hcl-rs' evaluator (`hcl::eval`); irsa adds what Terraform has
+//! and hcl-rs has not: the module's variables and locals, the meta-arguments, `dynamic`
+//! blocks, and the functions. An evaluated block is printed as literal HCL and read by
+//! [`crate::hcl::read_policy_document`], so it renders by the AWS provider's rules like any
+//! literal document. A document that needs a value not known offline (a variable without a
+//! value, a resource's attribute) is an error that names the reference and how to give it.
+//!
+//! This is the first part of reading the Terraform users have (issue 14): unknown values that
+//! flow through expressions, modules, `try`/`can`, `file` and merged documents are to come.
+//!
+//! ```
+//! use irsa_core::terraform::{Inputs, SourceFile, policy_documents};
+//!
+//! let main = SourceFile::new("main.tf", r#"
+//! variable "namespace" { default = "kube-system" }
+//! variable "oidc_provider_arn" {}
+//! locals { issuer = replace(var.oidc_provider_arn, "/^(.*provider/)/", "") }
+//! data "aws_iam_policy_document" "assume" {
+//!   statement {
+//!     actions = ["sts:AssumeRoleWithWebIdentity"]
+//!     principals {
+//!       type        = "Federated"
+//!       identifiers = [var.oidc_provider_arn]
+//!     }
+//!     condition {
+//!       test     = "StringEquals"
+//!       variable = "${local.issuer}:sub"
+//!       values   = ["system:serviceaccount:${var.namespace}:external-dns"]
+//!     }
+//!   }
+//! }
+//! "#);
+//! let inputs = Inputs::default().var("oidc_provider_arn", "arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/ABC");
+//! let documents = policy_documents(&[main.clone()], &inputs).unwrap();
+//! let document = documents[0].as_ref().unwrap();
+//! assert_eq!(document.address, "data.aws_iam_policy_document.assume");
+//! let json = document.document.to_json_compact();
+//! assert!(json.contains(r#""oidc.eks.eu-west-1.amazonaws.com/id/ABC:sub":"system:serviceaccount:kube-system:external-dns""#));
+//!
+//! // Without the provider's ARN, the document says what it needs.
+//! let missing = policy_documents(&[main], &Inputs::default()).unwrap();
+//! let error = missing[0].as_ref().unwrap_err();
+//! assert!(error.rule().contains("var.oidc_provider_arn"), "{error}");
+//! ```
+
+mod functions;
+
+use std::collections::BTreeMap;
+
+use hcl::eval::{Context, Evaluate};
+use hcl::{Block, Body, Expression, Structure, Value};
+
+use crate::error::{Error, ErrorKind, LineIndex, Location};
+use crate::policy::PolicyDocument;
+
+/// The most instances `count` or `for_each` may make of one block, and the most blocks one
+/// `dynamic` block may make: a bound on what a hostile file can make irsa build.
+const MAX_INSTANCES: usize = 10_000;
+
+/// A file of a module, by name, with its text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceFile {
+    /// The file's name (as the caller shows it in messages).
+    pub name: String,
+    /// Its text.
+    pub text: String,
+}
+
+impl SourceFile {
+    /// A file named `name` with this text.
+    pub fn new(name: impl Into<String>, text: impl Into<String>) -> SourceFile {
+        SourceFile { name: name.into(), text: text.into() }
+    }
+}
+
+/// Values the caller gives, as `terraform plan` takes them: `-var-file` files (`.tfvars`
+/// syntax), then `-var NAME=VALUE`, in this order, later wins.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Inputs {
+    /// `.tfvars` files, in the order given.
+    pub var_files: Vec<SourceFile>,
+    /// `NAME=VALUE` values, in the order given: the value is HCL (`["a", "b"]`, `true`,
+    /// `"text"`) or, when it does not read as HCL, a string as written (Terraform's rule for
+    /// `-var`).
+    pub vars: Vec<(String, String)>,
+}
+
+impl Inputs {
+    /// These inputs and one more `NAME=VALUE`.
+    pub fn var(mut self, name: impl Into<String>, value: impl Into<String>) -> Inputs {
+        self.vars.push((name.into(), value.into()));
+        self
+    }
+}
+
+/// One evaluated `data "aws_iam_policy_document"` (one instance, with `count` or `for_each`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct EvaluatedDocument {
+    /// Its Terraform address: `data.aws_iam_policy_document.assume`, `...assume[0]`,
+    /// `...assume["web"]`.
+    pub address: String,
+    /// The file it is written in.
+    pub file: String,
+    /// Where its block starts.
+    pub location: Location,
+    /// The policy the AWS provider renders from it.
+    pub document: PolicyDocument,
+}
+
+/// Every `data "aws_iam_policy_document"` of the module made of `files` (its `.tf` files, and
+/// its `terraform.tfvars` and `*.auto.tfvars`, which are read as Terraform reads them),
+/// evaluated with `inputs`. The outer error is a file that cannot be parsed or a variable value
+/// that cannot be read; each document is then evaluated on its own, and one that cannot be (a
+/// value not known offline, a function irsa does not have) is an error naming why, while the
+/// others are read.
+pub fn policy_documents(files: &[SourceFile], inputs: &Inputs) -> Result<Vec<Result<EvaluatedDocument, Error>>, Error> {
+    let mut parsed = Vec::new();
+    for file in files.iter().filter(|f| f.name.ends_with(".tf")) {
+        let body: Body = hcl::parse(&file.text).map_err(|e| in_file(file, "", format!("not valid HCL: {e}")))?;
+        parsed.push((file, body));
+    }
+    let variables = variables(files, &parsed, inputs)?;
+    let mut ctx = Context::new();
+    functions::declare(&mut ctx);
+    ctx.declare_var("var", Value::Object(variables.into_iter().collect()));
+    ctx.declare_var("path", Value::Object([("module".to_owned(), Value::from("."))].into_iter().collect()));
+    let locals = locals(&parsed, &ctx);
+    ctx.declare_var("local", Value::Object(locals.into_iter().collect()));
+
+    let mut documents = Vec::new();
+    for (file, body) in &parsed {
+        let lines = LineIndex::new(&file.text);
+        let spans = block_starts(&file.text);
+        for (index, block) in body.blocks().enumerate() {
+            let labels: Vec<&str> = block.labels().iter().map(|l| l.as_str()).collect();
+            let is_document =
+                block.identifier() == "data" && labels.first().copied() == Some("aws_iam_policy_document");
+            let start = spans.get(index).copied().unwrap_or(0);
+            let Some(name) = labels.get(1).filter(|_| is_document) else { continue };
+            let location = lines.location(&file.text, start);
+            documents.extend(document_instances(file, name, block, location, &ctx));
+        }
+    }
+    Ok(documents)
+}
+
+fn in_file(file: &SourceFile, value: &str, rule: String) -> Error {
+    Error::new(ErrorKind::PolicyHcl, value, format!("{}: {rule}", file.name))
+}
+
+/// The byte offsets where the top-level blocks of `text` start, in order (hcl-edit keeps
+/// spans; hcl-rs does not).
+fn block_starts(text: &str) -> Vec<usize> {
+    use hcl_edit::Span;
+    let Ok(body) = hcl_edit::parser::parse_body(text) else { return Vec::new() };
+    body.iter()
+        .filter_map(|structure| match structure {
+            hcl_edit::structure::Structure::Block(block) => Some(block.span().map_or(0, |s| s.start)),
+            hcl_edit::structure::Structure::Attribute(_) => None,
+        })
+        .collect()
+}
+
+/// The module's variables with their values: defaults, then `terraform.tfvars`, then
+/// `*.auto.tfvars` in the order of their names, then the caller's files and values. A variable
+/// without a value is left out (a reference to it says so).
+fn variables(
+    files: &[SourceFile],
+    parsed: &[(&SourceFile, Body)],
+    inputs: &Inputs,
+) -> Result<BTreeMap<String, Value>, Error> {
+    let empty = Context::new();
+    let mut values = BTreeMap::new();
+    for (_, body) in parsed {
+        for block in body.blocks().filter(|b| b.identifier() == "variable") {
+            let Some(name) = block.labels().first().map(|l| l.as_str().to_owned()) else { continue };
+            if let Some(default) = block.body().attributes().find(|a| a.key() == "default") {
+                if let Ok(value) = default.expr().evaluate(&empty) {
+                    values.insert(name, value);
+                }
+            }
+        }
+    }
+    let mut auto: Vec<&SourceFile> = files.iter().filter(|f| f.name.ends_with(".auto.tfvars")).collect();
+    auto.sort_by(|a, b| a.name.cmp(&b.name));
+    let tfvars = files.iter().filter(|f| f.name == "terraform.tfvars" || f.name.ends_with("/terraform.tfvars"));
+    for file in tfvars.chain(auto).chain(&inputs.var_files) {
+        let body: Body = hcl::parse(&file.text).map_err(|e| in_file(file, "", format!("not a variable file: {e}")))?;
+        for attribute in body.attributes() {
+            let value = attribute.expr().evaluate(&empty).map_err(|e| {
+                in_file(file, attribute.key(), format!("a variable's value is a literal, not an expression: {e}"))
+            })?;
+            values.insert(attribute.key().to_owned(), value);
+        }
+    }
+    for (name, text) in &inputs.vars {
+        let value = hcl::parse(&format!("v = {text}"))
+            .ok()
+            .and_then(|body: Body| body.attributes().next().and_then(|a| a.expr().evaluate(&empty).ok()))
+            .unwrap_or_else(|| Value::from(text.as_str()));
+        values.insert(name.clone(), value);
+    }
+    Ok(values)
+}
+
+/// The module's locals that evaluate with what is known: each pass evaluates those whose
+/// references are known, until a pass adds nothing (a cycle, or an unknown, leaves them out).
+fn locals(parsed: &[(&SourceFile, Body)], ctx: &Context<'_>) -> BTreeMap<String, Value> {
+    let mut pending: Vec<(String, Expression)> = parsed
+        .iter()
+        .flat_map(|(_, body)| body.blocks().filter(|b| b.identifier() == "locals"))
+        .flat_map(|block| block.body().attributes().map(|a| (a.key().to_owned(), a.expr().clone())))
+        .collect();
+    let mut known = BTreeMap::new();
+    loop {
+        let mut local_ctx = ctx.clone();
+        local_ctx.declare_var("local", Value::Object(known.clone().into_iter().collect()));
+        let before = pending.len();
+        pending.retain(|(name, expr)| match expr.evaluate(&local_ctx) {
+            Ok(value) => {
+                known.insert(name.clone(), value);
+                false
+            }
+            Err(_) => true,
+        });
+        if pending.is_empty() || pending.len() == before {
+            return known;
+        }
+    }
+}
+
+/// Each instance of a document block: one, or one per `count` index or `for_each` element.
+fn document_instances(
+    file: &SourceFile,
+    name: &str,
+    block: &Block,
+    location: Location,
+    ctx: &Context<'_>,
+) -> Vec<Result<EvaluatedDocument, Error>> {
+    let address = format!("data.aws_iam_policy_document.{name}");
+    let fail = |rule: String| Error::new(ErrorKind::PolicyHcl, address.clone(), rule).at(location);
+    let attribute = |key: &str| block.body().attributes().find(|a| a.key() == key).map(|a| a.expr().clone());
+    let mut instances: Vec<(String, Context<'_>)> = Vec::new();
+    if let Some(count) = attribute("count") {
+        let n = match count.evaluate(ctx).map_err(|e| cannot_evaluate("count", &e)) {
+            Ok(value) => match value.as_u64().and_then(|n| usize::try_from(n).ok()) {
+                Some(n) if n <= MAX_INSTANCES => n,
+                _ => return vec![Err(fail(format!("`count` is {value}, not a whole number up to {MAX_INSTANCES}")))],
+            },
+            Err(rule) => return vec![Err(fail(rule))],
+        };
+        for i in 0..n {
+            let mut instance = ctx.clone();
+            instance.declare_var(
+                "count",
+                Value::Object([("index".to_owned(), Value::from(i as u64))].into_iter().collect()),
+            );
+            instances.push((format!("{address}[{i}]"), instance));
+        }
+    } else if let Some(for_each) = attribute("for_each") {
+        let elements = match for_each.evaluate(ctx).map_err(|e| cannot_evaluate("for_each", &e)) {
+            Ok(Value::Object(map)) => map.into_iter().collect::<Vec<_>>(),
+            Ok(Value::Array(items)) => {
+                items.into_iter().filter_map(|item| item.as_str().map(|key| (key.to_owned(), item.clone()))).collect()
+            }
+            Ok(other) => return vec![Err(fail(format!("`for_each` is {other}, not a map or a set of strings")))],
+            Err(rule) => return vec![Err(fail(rule))],
+        };
+        if elements.len() > MAX_INSTANCES {
+            return vec![Err(fail(format!("`for_each` makes more than {MAX_INSTANCES} instances")))];
+        }
+        for (key, value) in elements {
+            let mut instance = ctx.clone();
+            let each = [("key".to_owned(), Value::from(key.as_str())), ("value".to_owned(), value)];
+            instance.declare_var("each", Value::Object(each.into_iter().collect()));
+            instances.push((format!("{address}[{}]", serde_json::Value::String(key)), instance));
+        }
+    } else {
+        instances.push((address.clone(), ctx.clone()));
+    }
+    instances
+        .into_iter()
+        .map(|(address, instance)| {
+            let at = |rule: String| Error::new(ErrorKind::PolicyHcl, address.clone(), rule).at(location);
+            let body = evaluate_body(block.body(), &instance, true).map_err(at)?;
+            let literal = Body::builder()
+                .add_block(
+                    Block::builder("data").add_labels(["aws_iam_policy_document", name]).add_structures(body).build(),
+                )
+                .build();
+            let text = hcl::to_string(&literal).map_err(|e| at(format!("cannot be printed as HCL: {e}")))?;
+            let read = crate::hcl::read_policy_document(&text, Some(name))
+                .map_err(|e| at(format!("evaluated, it is not a document the AWS provider reads: {}", e.rule())))?;
+            Ok(EvaluatedDocument { address, file: file.name.clone(), location, document: read.document })
+        })
+        .collect()
+}
+
+/// A body with every attribute evaluated and every `dynamic` block expanded; at the top of a
+/// document, the meta-arguments are left out.
+fn evaluate_body(body: &Body, ctx: &Context<'_>, top: bool) -> Result<Vec<Structure>, String> {
+    let mut out = Vec::new();
+    for structure in body.iter() {
+        match structure {
+            Structure::Attribute(attribute) => {
+                let key = attribute.key();
+                if top && ["count", "for_each", "provider", "depends_on"].contains(&key) {
+                    continue;
+                }
+                let value = attribute.expr().evaluate(ctx).map_err(|e| cannot_evaluate(key, &e))?;
+                out.push(Structure::Attribute(hcl::Attribute::new(key, Expression::from(value))));
+            }
+            Structure::Block(block) if block.identifier() == "dynamic" => out.extend(expand_dynamic(block, ctx)?),
+            Structure::Block(block) => {
+                let inner = evaluate_body(block.body(), ctx, false)?;
+                let labels = block.labels().iter().map(|l| l.as_str().to_owned());
+                out.push(Structure::Block(
+                    Block::builder(block.identifier()).add_labels(labels).add_structures(inner).build(),
+                ));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The blocks a `dynamic "label" { for_each = ...; iterator = it; content { ... } }` makes.
+fn expand_dynamic(block: &Block, ctx: &Context<'_>) -> Result<Vec<Structure>, String> {
+    let label =
+        block.labels().first().map(|l| l.as_str().to_owned()).ok_or("a `dynamic` block names the block it makes")?;
+    let attribute = |key: &str| block.body().attributes().find(|a| a.key() == key).map(|a| a.expr());
+    let for_each = attribute("for_each").ok_or_else(|| format!("dynamic \"{label}\": `for_each` is missing"))?;
+    let iterator = match attribute("iterator") {
+        Some(Expression::Variable(variable)) => variable.as_str().to_owned(),
+        Some(_) => return Err(format!("dynamic \"{label}\": `iterator` is a name")),
+        None => label.clone(),
+    };
+    let content = block
+        .body()
+        .blocks()
+        .find(|b| b.identifier() == "content")
+        .ok_or_else(|| format!("dynamic \"{label}\": the `content` block is missing"))?;
+    let elements: Vec<(Value, Value)> = match for_each.evaluate(ctx).map_err(|e| cannot_evaluate("for_each", &e))? {
+        Value::Object(map) => map.into_iter().map(|(k, v)| (Value::from(k), v)).collect(),
+        Value::Array(items) => items.into_iter().enumerate().map(|(i, v)| (Value::from(i as u64), v)).collect(),
+        other => return Err(format!("dynamic \"{label}\": `for_each` is {other}, not a collection")),
+    };
+    if elements.len() > MAX_INSTANCES {
+        return Err(format!("dynamic \"{label}\": `for_each` makes more than {MAX_INSTANCES} blocks"));
+    }
+    let mut out = Vec::new();
+    for (key, value) in elements {
+        let mut inner = ctx.clone();
+        inner.declare_var(
+            iterator.as_str(),
+            Value::Object([("key".to_owned(), key), ("value".to_owned(), value)].into_iter().collect()),
+        );
+        let body = evaluate_body(content.body(), &inner, false)?;
+        out.push(Structure::Block(Block::builder(label.as_str()).add_structures(body).build()));
+    }
+    Ok(out)
+}
+
+/// Why an argument could not be evaluated, and how to give what it needs.
+fn cannot_evaluate(key: &str, error: &hcl::eval::Error) -> String {
+    let text = error.to_string();
+    let text = text.trim_end();
+    let hint = if text.contains("var.") {
+        "give the variable's value with --var NAME=VALUE or --var-file FILE".to_owned()
+    } else if text.contains("undefined function") {
+        format!("irsa evaluates these functions: {}", functions::NAMES.join(", "))
+    } else {
+        "irsa evaluates variables, locals and the functions IAM code uses, not the attributes of resources or data sources, which Terraform knows only when it applies".to_owned()
+    };
+    format!("`{key}` cannot be evaluated offline: {text}; {hint}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ARN: &str = "arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/ABC";
+
+    /// Evaluates `main.tf` (with `tfvars` files, when given) and compares each document's
+    /// address and compact JSON, or each error's words.
+    fn check(main: &str, extra: &[(&str, &str)], inputs: &Inputs, expected: &[Result<(&str, &str), &str>]) {
+        let mut files = vec![SourceFile::new("main.tf", main)];
+        files.extend(extra.iter().map(|(name, text)| SourceFile::new(*name, *text)));
+        let documents = policy_documents(&files, inputs).unwrap();
+        assert_eq!(documents.len(), expected.len(), "{documents:#?}");
+        for (got, want) in documents.iter().zip(expected) {
+            match (got, want) {
+                (Ok(document), Ok((address, json))) => {
+                    assert_eq!(document.address, *address);
+                    assert_eq!(document.document.to_json_compact(), *json, "{address}");
+                }
+                (Err(error), Err(words)) => assert!(error.to_string().contains(words), "{error}\nwant: {words}"),
+                (got, want) => panic!("got {got:?}, want {want:?}"),
+            }
+        }
+    }
+
+    const SERVICE: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#;
+    const SERVICE_TF: &str = "# EC2\n\ndata \"aws_iam_policy_document\" \"ec2\" {\n  statement {\n    actions = [\"sts:AssumeRole\"]\n    principals {\n      type        = \"Service\"\n      identifiers = [\"ec2.amazonaws.com\"]\n    }\n  }\n}\n";
+
+    #[test]
+    fn variables_in_terraform_s_order() {
+        let main = r#"
+variable "service" { default = "lambda.amazonaws.com" }
+data "aws_iam_policy_document" "t" {
+  statement {
+    actions = ["sts:AssumeRole"]
+    principals {
+      type        = "Service"
+      identifiers = [var.service]
+    }
+  }
+}
+"#;
+        let lambda = SERVICE.replace("ec2", "lambda");
+        check(main, &[], &Inputs::default(), &[Ok(("data.aws_iam_policy_document.t", &lambda))]);
+        let tfvars = ("terraform.tfvars", "service = \"s3.amazonaws.com\"\n");
+        let auto = ("b.auto.tfvars", "service = \"ec2.amazonaws.com\"\n");
+        let earlier_auto = ("a.auto.tfvars", "service = \"sns.amazonaws.com\"\n");
+        // *.auto.tfvars after terraform.tfvars, in the order of their names.
+        check(
+            main,
+            &[auto, tfvars, earlier_auto],
+            &Inputs::default(),
+            &[Ok(("data.aws_iam_policy_document.t", SERVICE))],
+        );
+        // The caller's files, then its values, win.
+        let file =
+            Inputs { var_files: vec![SourceFile::new("x.tfvars", "service = \"sqs.amazonaws.com\"")], vars: vec![] };
+        check(main, &[tfvars], &file, &[Ok(("data.aws_iam_policy_document.t", &SERVICE.replace("ec2", "sqs")))]);
+        let raw = file.clone().var("service", "ec2.amazonaws.com");
+        check(main, &[tfvars], &raw, &[Ok(("data.aws_iam_policy_document.t", SERVICE))]);
+        let quoted = Inputs::default().var("service", "\"ec2.amazonaws.com\"");
+        check(main, &[], &quoted, &[Ok(("data.aws_iam_policy_document.t", SERVICE))]);
+    }
+
+    #[test]
+    fn count_for_each_and_dynamic_blocks() {
+        let main = r#"
+variable "create" { default = true }
+variable "subjects" { default = ["kube-system:external-dns", "apps:web"] }
+variable "roles" { default = { a = "arn:aws:iam::123456789012:role/a", b = "arn:aws:iam::123456789012:role/b" } }
+locals {
+  issuer   = replace(var.provider_arn, "/^(.*provider/)/", "")
+  subjects = [for s in var.subjects : "system:serviceaccount:${s}"]
+}
+variable "provider_arn" { default = "arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/ABC" }
+data "aws_iam_policy_document" "irsa" {
+  count = var.create ? 1 : 0
+  statement {
+    actions = ["sts:AssumeRoleWithWebIdentity"]
+    principals {
+      type        = "Federated"
+      identifiers = [var.provider_arn]
+    }
+    dynamic "condition" {
+      for_each = { sub = local.subjects, aud = ["sts.amazonaws.com"] }
+      iterator = claim
+      content {
+        test     = "StringEquals"
+        variable = "${local.issuer}:${claim.key}"
+        values   = claim.value
+      }
+    }
+  }
+}
+data "aws_iam_policy_document" "nodes" {
+  for_each = var.roles
+  statement {
+    actions = ["sts:AssumeRole"]
+    principals {
+      type        = "AWS"
+      identifiers = [each.value]
+    }
+  }
+}
+"#;
+        let irsa = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/ABC"},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{"oidc.eks.eu-west-1.amazonaws.com/id/ABC:aud":"sts.amazonaws.com","oidc.eks.eu-west-1.amazonaws.com/id/ABC:sub":["system:serviceaccount:kube-system:external-dns","system:serviceaccount:apps:web"]}}}]}"#;
+        let node = |r: &str| {
+            format!(
+                r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"AWS":"arn:aws:iam::123456789012:role/{r}"}},"Action":"sts:AssumeRole"}}]}}"#
+            )
+        };
+        let (a, b) = (node("a"), node("b"));
+        check(
+            main,
+            &[],
+            &Inputs::default(),
+            &[
+                Ok(("data.aws_iam_policy_document.irsa[0]", irsa)),
+                Ok(("data.aws_iam_policy_document.nodes[\"a\"]", &a)),
+                Ok(("data.aws_iam_policy_document.nodes[\"b\"]", &b)),
+            ],
+        );
+        // The same trust as `irsa policy` writes for these inputs, statement for statement.
+        let evaluated = policy_documents(&[SourceFile::new("main.tf", main)], &Inputs::default()).unwrap();
+        let built = crate::TrustPolicy::new()
+            .provider(ARN.parse().unwrap(), crate::Audience::Auto)
+            .subjects(["kube-system:external-dns", "apps:web"].map(|s| s.parse().unwrap()))
+            .build()
+            .unwrap();
+        assert_eq!(evaluated[0].as_ref().unwrap().document.statements(), built.statements());
+        // count = 0 makes no document.
+        let off = Inputs::default().var("create", "false");
+        check(
+            main,
+            &[],
+            &off,
+            &[
+                Ok(("data.aws_iam_policy_document.nodes[\"a\"]", &a)),
+                Ok(("data.aws_iam_policy_document.nodes[\"b\"]", &b)),
+            ],
+        );
+    }
+
+    #[test]
+    fn what_is_not_known_offline_is_named() {
+        let resource = r#"
+data "aws_iam_policy_document" "t" {
+  statement {
+    actions = ["sts:AssumeRoleWithWebIdentity"]
+    principals {
+      type        = "Federated"
+      identifiers = [aws_iam_openid_connect_provider.this.arn]
+    }
+  }
+}
+"#;
+        check(resource, &[], &Inputs::default(), &[Err("`identifiers` cannot be evaluated offline")]);
+        check(resource, &[], &Inputs::default(), &[Err("not the attributes of resources")]);
+        let variable = resource.replace("aws_iam_openid_connect_provider.this.arn", "var.provider_arn");
+        check(&variable, &[], &Inputs::default(), &[Err("--var NAME=VALUE")]);
+        let function = resource.replace("aws_iam_openid_connect_provider.this.arn", "nonsense(\"x\")");
+        check(&function, &[], &Inputs::default(), &[Err("irsa evaluates these functions: replace, format")]);
+        // The seed's module: principals from a module's output.
+        let seed = resource.replace(
+            "    principals {\n      type        = \"Federated\"\n      identifiers = [aws_iam_openid_connect_provider.this.arn]\n    }",
+            "    dynamic \"principals\" {\n      for_each = module.configuration.identifiers\n      content {\n        type        = \"AWS\"\n        identifiers = [principals.value]\n      }\n    }",
+        );
+        check(&seed, &[], &Inputs::default(), &[Err("`for_each` cannot be evaluated offline")]);
+        // A document that needs nothing unknown is read beside one that does.
+        // Where each document starts, in the file it is in.
+        let evaluated = policy_documents(&[SourceFile::new("iam/main.tf", SERVICE_TF)], &Inputs::default()).unwrap();
+        let document = evaluated[0].as_ref().unwrap();
+        assert_eq!((document.file.as_str(), document.location), ("iam/main.tf", Location { line: 3, column: 1 }));
+        let both = format!(
+            "{resource}\ndata \"aws_iam_policy_document\" \"ok\" {{\n  statement {{\n    actions = [\"sts:AssumeRole\"]\n    principals {{\n      type        = \"Service\"\n      identifiers = [\"ec2.amazonaws.com\"]\n    }}\n  }}\n}}\n"
+        );
+        check(
+            &both,
+            &[],
+            &Inputs::default(),
+            &[Err("cannot be evaluated offline"), Ok(("data.aws_iam_policy_document.ok", SERVICE))],
+        );
+    }
+
+    #[test]
+    fn bounds_and_bad_input() {
+        let many = r#"
+data "aws_iam_policy_document" "t" {
+  count = 100000
+  statement {
+    actions = ["sts:AssumeRole"]
+  }
+}
+"#;
+        check(many, &[], &Inputs::default(), &[Err("not a whole number up to 10000")]);
+        let dynamic_many = r#"
+data "aws_iam_policy_document" "t" {
+  dynamic "statement" {
+    for_each = range(1)
+    content {}
+  }
+}
+"#;
+        check(dynamic_many, &[], &Inputs::default(), &[Err("`for_each` cannot be evaluated offline")]);
+        let cycle = r#"
+locals {
+  a = local.b
+  b = local.a
+}
+data "aws_iam_policy_document" "t" {
+  statement {
+    sid     = local.a
+    actions = ["sts:AssumeRole"]
+  }
+}
+"#;
+        check(cycle, &[], &Inputs::default(), &[Err("`sid` cannot be evaluated offline")]);
+        let broken = SourceFile::new("main.tf", "data \"aws_iam_policy_document\" {");
+        assert!(
+            policy_documents(&[broken], &Inputs::default()).unwrap_err().to_string().contains("main.tf: not valid HCL")
+        );
+        let tfvars = SourceFile::new("terraform.tfvars", "service = var.other");
+        let error = policy_documents(&[tfvars], &Inputs::default()).unwrap_err();
+        assert!(error.to_string().contains("a variable's value is a literal"), "{error}");
+    }
+
+    #[test]
+    fn functions_iam_code_uses() {
+        let main = r#"
+locals {
+  arn     = "arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/ABC"
+  issuer  = replace(local.arn, "/^(.*provider/)/", "")
+  prefix  = trimprefix(local.arn, "arn:aws:iam::123456789012:oidc-provider/")
+  parts   = split("/", local.issuer)
+  subject = format("system:serviceaccount:%s:%s", lower("KUBE-SYSTEM"), join("-", ["external", "dns"]))
+  subs    = distinct(compact(concat([local.subject], [local.subject, ""], flatten([["system:serviceaccount:apps:web"]]))))
+  keys    = keys({ b = 1, a = 2 })
+  same    = local.issuer == local.prefix && length(local.parts) == 3 && element(local.keys, 0) == "a"
+  json    = jsondecode(jsonencode({ b = [1, true], a = "x" }))
+}
+data "aws_iam_policy_document" "t" {
+  statement {
+    sid     = local.same && contains(local.subs, local.subject) && startswith(local.issuer, "oidc.") && endswith(local.issuer, "ABC") ? "Ok" : "No"
+    actions = ["sts:AssumeRoleWithWebIdentity"]
+    principals {
+      type        = "Federated"
+      identifiers = [local.arn]
+    }
+    condition {
+      test     = "StringEquals"
+      variable = "${local.issuer}:sub"
+      values   = local.subs
+    }
+    condition {
+      test     = "StringEquals"
+      variable = "${local.issuer}:aud"
+      values   = [lookup({ eks = "sts.amazonaws.com" }, "eks", "none"), upper(local.json.a)]
+    }
+  }
+}
+"#;
+        let json = r#"{"Version":"2012-10-17","Statement":[{"Sid":"Ok","Effect":"Allow","Principal":{"Federated":"arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/ABC"},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{"oidc.eks.eu-west-1.amazonaws.com/id/ABC:aud":["sts.amazonaws.com","X"],"oidc.eks.eu-west-1.amazonaws.com/id/ABC:sub":["system:serviceaccount:kube-system:external-dns","system:serviceaccount:apps:web"]}}}]}"#;
+        check(main, &[], &Inputs::default(), &[Ok(("data.aws_iam_policy_document.t", json))]);
+    }
+}
