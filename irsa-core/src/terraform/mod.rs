@@ -2,7 +2,7 @@
 //! blocks of a module (all its `.tf` files), with its variables (defaults, `terraform.tfvars`,
 //! `*.auto.tfvars`, then the caller's files and values, later wins, as Terraform orders them),
 //! `locals`, `count` and `for_each` on the block, `dynamic` blocks (nested, with `iterator`)
-//! and the functions IAM code uses ([`functions`]).
+//! and the functions IAM code uses (`replace`, `format`, `join`, `jsonencode`, and more).
 //!
 //! Expressions are evaluated by hcl-rs' evaluator (`hcl::eval`); irsa adds what Terraform has
 //! and hcl-rs has not: the module's variables and locals, the meta-arguments, `dynamic`
