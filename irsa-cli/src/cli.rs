@@ -145,6 +145,9 @@ pub(crate) struct LintArgs {
     /// Do not run this rule (repeatable), e.g. --skip missing-audience
     #[arg(long, value_name = "RULE", value_parser = parse_rule)]
     pub(crate) skip: Vec<irsa_core::lint::Rule>,
+
+    #[command(flatten)]
+    pub(crate) terraform: TerraformInputs,
 }
 
 fn parse_rule(value: &str) -> Result<irsa_core::lint::Rule, String> {
@@ -187,6 +190,9 @@ pub(crate) struct SimulateArgs {
     /// With a Terraform file of several documents: the one to use
     #[arg(long, value_name = "NAME")]
     pub(crate) name: Option<String>,
+
+    #[command(flatten)]
+    pub(crate) terraform: TerraformInputs,
 
     /// The service-account token (a JWT), inline
     #[arg(long, value_name = "JWT", conflicts_with_all = ["token_file", "sub", "cases"])]
@@ -310,6 +316,19 @@ pub(crate) enum KopsFormat {
     Json,
 }
 
+/// Values for a Terraform module's variables, as `terraform plan` takes them.
+#[derive(Debug, Args, Clone, Default)]
+pub(crate) struct TerraformInputs {
+    /// Terraform input: a variable's value (HCL, or a string as written); repeatable; later
+    /// wins, after the module's defaults, terraform.tfvars, *.auto.tfvars and --var-file
+    #[arg(long = "var", value_name = "NAME=VALUE")]
+    pub(crate) vars: Vec<String>,
+
+    /// Terraform input: a .tfvars file of variable values; repeatable
+    #[arg(long = "var-file", value_name = "FILE")]
+    pub(crate) var_files: Vec<PathBuf>,
+}
+
 /// The input of `convert` and `migrate`.
 #[derive(Debug, Args)]
 pub(crate) struct PolicyInput {
@@ -323,6 +342,9 @@ pub(crate) struct PolicyInput {
     /// Terraform output: the block's name [default: the input's block name, or the file name]
     #[arg(long, value_name = "NAME")]
     pub(crate) name: Option<String>,
+
+    #[command(flatten)]
+    pub(crate) terraform: TerraformInputs,
 }
 
 #[derive(Debug, Args)]

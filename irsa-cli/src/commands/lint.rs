@@ -7,7 +7,10 @@ use irsa_core::lint::{
     FileFindings, Finding, LintOptions, Severity, count_at_least, is_trust_policy, lint_read, to_json, to_sarif,
     to_text, unreadable,
 };
-use irsa_core::read::{PolicyFormat, PolicySource, looks_like_policy, read_policies};
+use irsa_core::read::{PolicyFormat, PolicySource, ReadPolicy, looks_like_policy, read_policies};
+use irsa_core::terraform::Inputs;
+
+use super::terraform;
 
 use crate::Outcome;
 use crate::cli::{DenyLevel, LintArgs, LintFormat};
@@ -40,19 +43,22 @@ impl Linted {
 
 pub(crate) fn run(args: &LintArgs) -> Result<Outcome, Failure> {
     let options = LintOptions { quota: args.quota, skip: args.skip.clone() };
+    let inputs = terraform::inputs(&args.terraform)?;
     let mut linted = Vec::new();
     let mut notes = Vec::new();
+    // A module whose documents all have `count = 0` was read, and has nothing to lint.
+    let mut read_something = false;
     for path in &args.files {
         if path != Path::new("-") && path.is_dir() {
             for file in walk(path, &mut notes) {
-                lint_file(&file, false, &options, &mut linted, &mut notes);
+                lint_file(&file, false, &options, &inputs, &mut linted, &mut notes, &mut read_something);
             }
         } else {
-            lint_file(path, true, &options, &mut linted, &mut notes);
+            lint_file(path, true, &options, &inputs, &mut linted, &mut notes, &mut read_something);
         }
     }
     // Exit 2 only when nothing at all could be read (or there was nothing to read).
-    if linted.iter().all(|l| l.unread.is_some()) {
+    if linted.iter().all(|l| l.unread.is_some()) && !read_something {
         return Err(match linted.into_iter().find_map(|l| l.unread) {
             Some(failure) => failure,
             None => Failure::Usage(format!(
@@ -89,7 +95,15 @@ pub(crate) fn run(args: &LintArgs) -> Result<Outcome, Failure> {
 /// finding, and the others are still linted. A file found in a folder that is not a policy
 /// (JSON without `Statement`, Terraform without a policy document) is passed over, with a note
 /// when it could not be read. Permission policies (no `Principal`) are skipped and counted.
-fn lint_file(path: &Path, named: bool, options: &LintOptions, linted: &mut Vec<Linted>, notes: &mut Vec<String>) {
+fn lint_file(
+    path: &Path,
+    named: bool,
+    options: &LintOptions,
+    inputs: &Inputs,
+    linted: &mut Vec<Linted>,
+    notes: &mut Vec<String>,
+    read_something: &mut bool,
+) {
     let shown = path.display().to_string();
     let text = match read_text(path, MAX_POLICY_BYTES) {
         Ok(text) => text,
@@ -124,8 +138,45 @@ fn lint_file(path: &Path, named: bool, options: &LintOptions, linted: &mut Vec<L
         );
         return linted.push(Linted::unread(&shown, in_file(error)));
     }
-    for policy in policies {
-        let read = match policy {
+    // Documents the literal reader refuses (references, count, dynamic blocks) are evaluated
+    // in their module, with the caller's values.
+    let evaluated = if format == PolicyFormat::Hcl && policies.iter().any(Result::is_err) {
+        match terraform::evaluated_documents(path, &shown, &text, inputs) {
+            Ok(documents) => Some(documents),
+            Err(failure) => {
+                notes.push(format!("not evaluated: {failure}"));
+                None
+            }
+        }
+    } else {
+        None
+    };
+    let names = irsa_core::hcl::policy_document_names(&text).unwrap_or_default();
+    let mut reads = Vec::new();
+    for (index, policy) in policies.into_iter().enumerate() {
+        match (policy, names.get(index), &evaluated) {
+            (Ok(read), _, _) => reads.push(Ok(read)),
+            // Evaluated: the block's instances (none, with `count = 0`).
+            (Err(_), Some(name), Some(evaluated)) => {
+                if !evaluated.iter().any(|d| terraform::is_of_block(&d.address, name)) {
+                    *read_something = true;
+                }
+                for document in evaluated.iter().filter(|d| terraform::is_of_block(&d.address, name)) {
+                    reads.push(match &document.document {
+                        Ok(policy) => Ok(ReadPolicy {
+                            document: policy.clone(),
+                            source: PolicySource::Hcl { name: terraform::block_part(&document.address).to_owned() },
+                            statement_locations: vec![document.location; policy.statements().len()],
+                        }),
+                        Err(error) => Err(error.clone()),
+                    });
+                }
+            }
+            (Err(error), _, _) => reads.push(Err(error)),
+        }
+    }
+    for read in reads {
+        let read = match read {
             Ok(read) => read,
             Err(error) => {
                 linted.push(Linted::unread(&shown, in_file(error)));

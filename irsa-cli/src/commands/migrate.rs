@@ -40,6 +40,12 @@ pub(crate) fn run(args: &MigrateArgs) -> Result<(), Failure> {
         }
         _ => None,
     };
+    if in_place.is_some() && input.evaluated {
+        return Err(Failure::Usage(format!(
+            "{}: the block holds expressions (variables, references, count or dynamic blocks) that irsa evaluated; it never writes evaluated values over what you wrote: write to another file (--out) and carry the change over by hand",
+            input.shown
+        )));
+    }
     if let Some((name, path)) = &in_place {
         let text = replace_policy_document(&input.text, name, &migrated.document).map_err(|e| input.failure(e))?;
         emit(text.as_bytes(), Some(path))?;

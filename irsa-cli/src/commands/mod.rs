@@ -8,13 +8,14 @@ pub(crate) mod migrate;
 pub(crate) mod policy;
 pub(crate) mod service_account;
 pub(crate) mod simulate;
+mod terraform;
 mod trust;
 
 use clap::CommandFactory;
 use clap_complete::Shell;
 
 use irsa_core::hcl::label_for;
-use irsa_core::read::{PolicyFormat, ReadPolicy, read_policy};
+use irsa_core::read::{PolicyFormat, PolicySource, ReadPolicy, read_policy};
 
 use crate::cli::{Cli, PolicyInput};
 use crate::failure::Failure;
@@ -31,6 +32,9 @@ pub(crate) struct InputPolicy {
     pub(crate) label: String,
     /// The input's text, for an edit in place.
     pub(crate) text: String,
+    /// Whether the document was evaluated (its block holds expressions, which an edit in
+    /// place must never overwrite with values).
+    pub(crate) evaluated: bool,
 }
 
 impl InputPolicy {
@@ -50,7 +54,42 @@ pub(crate) fn read_policy_input(input: &PolicyInput) -> Result<InputPolicy, Fail
     let file_name = input.file.file_name().map(|n| n.to_string_lossy().into_owned());
     let format = PolicyFormat::detect(file_name.as_deref(), &text);
     let picked = if format == PolicyFormat::Hcl { input.name.as_deref() } else { None };
-    let read = read_policy(&text, format, picked).map_err(|error| Failure::InFile { file: shown.clone(), error })?;
+    let in_file = |error| Failure::InFile { file: shown.clone(), error };
+    let (read, evaluated) = match read_policy(&text, format, picked) {
+        Ok(read) => (read, false),
+        // A document the literal reader refuses (references, count, dynamic blocks) is
+        // evaluated in its module, with the caller's values.
+        Err(error)
+            if format == PolicyFormat::Hcl
+                && error.location().is_some()
+                && !error.rule().starts_with("not valid HCL") =>
+        {
+            let inputs = terraform::inputs(&input.terraform)?;
+            let documents = terraform::evaluated_documents(&input.file, &shown, &text, &inputs)?;
+            let mut chosen =
+                documents.into_iter().filter(|d| picked.is_none_or(|name| terraform::is_of_block(&d.address, name)));
+            match (chosen.next(), chosen.next()) {
+                (Some(document), None) => {
+                    let policy = document.document.map_err(in_file)?;
+                    let statements = policy.statements().len();
+                    let read = ReadPolicy {
+                        document: policy,
+                        source: PolicySource::Hcl { name: terraform::block_part(&document.address).to_owned() },
+                        statement_locations: vec![document.location; statements],
+                    };
+                    (read, true)
+                }
+                (Some(first), Some(second)) => {
+                    return Err(Failure::Usage(format!(
+                        "{shown}: evaluated, the file has several policy documents ({}, {}, ...); pick one block with --name",
+                        first.address, second.address
+                    )));
+                }
+                (None, _) => return Err(in_file(error)),
+            }
+        }
+        Err(error) => return Err(in_file(error)),
+    };
     let label = match (&input.name, read.name()) {
         (Some(name), _) => name.clone(),
         (None, Some(name)) if format == PolicyFormat::Hcl => name.to_owned(),
@@ -60,7 +99,7 @@ pub(crate) fn read_policy_input(input: &PolicyInput) -> Result<InputPolicy, Fail
             None => "policy".to_owned(),
         },
     };
-    Ok(InputPolicy { read, shown, label, text })
+    Ok(InputPolicy { read, shown, label, text, evaluated })
 }
 
 /// A file's name without a policy file's extension (`.json`, `.tf`, `.hcl`): kops' names

@@ -19,7 +19,11 @@ use crate::output::{emit, emit_text};
 const MAX_TOKEN_BYTES: u64 = 64 * 1024;
 
 pub(crate) fn run(args: &SimulateArgs) -> Result<Outcome, Failure> {
-    let input = read_policy_input(&PolicyInput { file: args.policy.clone(), name: args.name.clone() })?;
+    let input = read_policy_input(&PolicyInput {
+        file: args.policy.clone(),
+        name: args.name.clone(),
+        terraform: args.terraform.clone(),
+    })?;
     let policy = &input.read.document;
     let flag_provider: Option<OidcProvider> =
         args.provider.as_deref().map(str::parse).transpose().map_err(|e| Failure::input("--provider", e))?;

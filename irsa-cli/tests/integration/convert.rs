@@ -242,13 +242,18 @@ fn broken_inputs() {
             "json",
             "main.tf",
             "data \"aws_iam_policy_document\" \"x\" {\n  statement {\n    actions = var.actions\n  }\n}\n",
-            &["main.tf:3:15: invalid policy document `var.actions`", "a reference is evaluated by Terraform"],
+            // Evaluated in its module: the value it needs is named, with how to give it.
+            &[
+                "main.tf:1:1: invalid policy document `data.aws_iam_policy_document.x`: `actions` cannot be evaluated offline",
+                "var.actions",
+                "--var NAME=VALUE",
+            ],
         ),
         (
             "json",
             "dyn.tf",
             "data \"aws_iam_policy_document\" \"x\" {\n  dynamic \"statement\" {\n    for_each = var.s\n    content {}\n  }\n}\n",
-            &["dyn.tf:2:3:", "a `dynamic` block"],
+            &["dyn.tf:1:1:", "`for_each` cannot be evaluated offline", "var.s"],
         ),
         (
             "json",

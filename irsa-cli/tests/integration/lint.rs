@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use serde_json::Value;
 
-use crate::support::{Run, assert_snapshot, irsa_command, snapshots_dir, workspace_root};
+use crate::support::{Run, assert_snapshot, irsa, irsa_command, snapshots_dir, workspace_root};
 
 fn examples(path: &str) -> String {
     workspace_root().join("examples").join(path).to_string_lossy().into_owned()
@@ -83,11 +83,14 @@ fn exit_codes_follow_the_worst_finding() {
 fn bad_input_is_exit_2() {
     let dir = temp_dir("bad");
     fs::write(dir.join("broken.json"), "{\"Statement\": [}").unwrap();
-    fs::write(dir.join("dynamic.tf"), "data \"aws_iam_policy_document\" \"x\" {\n  dynamic \"statement\" {\n    for_each = []\n    content {}\n  }\n}\n").unwrap();
+    fs::write(dir.join("dynamic.tf"), "data \"aws_iam_policy_document\" \"x\" {\n  dynamic \"statement\" {\n    for_each = var.statements\n    content {}\n  }\n}\n").unwrap();
     fs::write(dir.join("empty.tf"), "variable \"x\" {}\n").unwrap();
     for (file, needle) in [
         ("broken.json", "broken.json:1:16: invalid policy JSON"),
-        ("dynamic.tf", "dynamic.tf:2:3: invalid policy document `dynamic`"),
+        (
+            "dynamic.tf",
+            "dynamic.tf:1:1: invalid policy document `data.aws_iam_policy_document.x`: `for_each` cannot be evaluated offline",
+        ),
         ("empty.tf", "no data \"aws_iam_policy_document\" block to lint"),
         ("missing.json", "cannot read"),
     ] {
@@ -132,8 +135,10 @@ fn folders_are_searched() {
     let unread: Vec<&Value> =
         json["findings"].as_array().unwrap().iter().filter(|f| f["rule"] == "unreadable-policy").collect();
     assert_eq!(unread.len(), 1, "{}", run.stdout);
-    assert_eq!((unread[0]["line"].as_u64(), unread[0]["column"].as_u64()), (Some(3), Some(15)));
-    assert!(unread[0]["message"].as_str().unwrap().contains("irsa could not read this policy"), "{}", run.stdout);
+    // Evaluated in its module, it needs a variable nobody gave: named, at its block.
+    assert_eq!((unread[0]["line"].as_u64(), unread[0]["column"].as_u64()), (Some(1), Some(1)));
+    let message = unread[0]["message"].as_str().unwrap();
+    assert!(message.contains("irsa could not read this policy") && message.contains("var.a"), "{}", run.stdout);
 }
 
 /// What cannot be read is said, not passed over: a broken policy in a folder, a missing file
@@ -291,4 +296,70 @@ fn standard_input() {
     let output = child.wait_with_output().unwrap();
     assert_eq!(output.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&output.stdout).starts_with("-\n  4:5  error  split-subject-operators"));
+}
+
+/// Terraform with variables, count and dynamic blocks (terraform-aws-modules' IRSA role idiom)
+/// is evaluated in its module: its tfvars and the caller's --var give the values, lint finds
+/// the mistakes in what it evaluates to, and a value it needs and lacks is named with how to
+/// give it.
+#[test]
+fn terraform_modules_are_evaluated() {
+    let module = workspace_root().join("examples/terraform/irsa-role");
+    let run = lint(&[module.to_str().unwrap()]);
+    assert_eq!(run.code, Some(0), "{}{}", run.stdout, run.stderr);
+    assert_eq!(run.stdout, "no findings in 1 policy\n");
+    // The crossplane mistake of the issue, given as a value: found, at the block.
+    let wildcard = r#"oidc_providers={main={provider_arn="arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/ABC",namespace_service_accounts=["crossplane-system:provider-aws-*"]}}"#;
+    let run = lint(&["--format", "json", module.to_str().unwrap(), "--var", wildcard]);
+    assert_eq!(run.code, Some(1), "{}{}", run.stdout, run.stderr);
+    let json: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(json["findings"][0]["rule"], "wildcard-in-string-equals", "{}", run.stdout);
+    assert_eq!(json["findings"][0]["policy"], "this[0]", "{}", run.stdout);
+    assert_eq!(json["findings"][0]["line"], 6, "{}", run.stdout);
+    // count = 0: no document. A file of --var-file wins over terraform.tfvars.
+    let run = lint(&[module.to_str().unwrap(), "--var", "create_role=false"]);
+    assert_eq!(run.stdout, "no findings in 0 policies\n", "{}", run.stderr);
+    // A value nobody gave: named, with the flags that give it.
+    let dir = temp_dir("tf-missing");
+    fs::write(
+        dir.join("main.tf"),
+        "variable \"provider_arn\" {}\n\ndata \"aws_iam_policy_document\" \"assume\" {\n  statement {\n    actions = [\"sts:AssumeRoleWithWebIdentity\"]\n\n    principals {\n      type        = \"Federated\"\n      identifiers = [var.provider_arn]\n    }\n  }\n}\n",
+    )
+    .unwrap();
+    let run = lint(&[dir.join("main.tf").to_str().unwrap()]);
+    assert_eq!(run.code, Some(2), "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stderr.contains("main.tf:3:1: ") && run.stderr.contains("--var NAME=VALUE or --var-file FILE"),
+        "{}",
+        run.stderr
+    );
+    let run = lint(&[dir.join("main.tf").to_str().unwrap(), "--var", "provider_arn"]);
+    assert_eq!(run.code, Some(2));
+    assert!(run.stderr.contains("--var `provider_arn`: a variable's value is given as NAME=VALUE"), "{}", run.stderr);
+}
+
+/// convert of an evaluated module is what `irsa policy` writes for the same inputs; migrate
+/// never writes evaluated values over the expressions of the file they came from.
+#[test]
+fn evaluated_terraform_converts_and_is_never_overwritten() {
+    let main = workspace_root().join("examples/terraform/irsa-role/main.tf");
+    let converted = irsa(&["convert", main.to_str().unwrap(), "--to", "json"]);
+    assert_eq!(converted.code, Some(0), "{}", converted.stderr);
+    let provider =
+        "arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE";
+    let built = irsa(&["policy", "--provider", provider, "--sa", "kube-system:external-dns"]);
+    let (a, b): (Value, Value) =
+        (serde_json::from_str(&converted.stdout).unwrap(), serde_json::from_str(&built.stdout).unwrap());
+    assert_eq!(a, b, "{}\n{}", converted.stdout, built.stdout);
+    let dir = temp_dir("tf-migrate");
+    for name in ["main.tf", "variables.tf", "terraform.tfvars"] {
+        fs::copy(workspace_root().join("examples/terraform/irsa-role").join(name), dir.join(name)).unwrap();
+    }
+    let file = dir.join("main.tf");
+    let before = fs::read_to_string(&file).unwrap();
+    let path = file.to_str().unwrap();
+    let run = irsa(&["migrate", path, "--provider", provider, "--sa", "apps:web", "--format", "hcl", "--out", path]);
+    assert_eq!(run.code, Some(2), "{}{}", run.stdout, run.stderr);
+    assert!(run.stderr.contains("never writes evaluated values over what you wrote"), "{}", run.stderr);
+    assert_eq!(fs::read_to_string(&file).unwrap(), before);
 }

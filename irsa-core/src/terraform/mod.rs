@@ -38,14 +38,13 @@
 //! "#);
 //! let inputs = Inputs::default().var("oidc_provider_arn", "arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/ABC");
 //! let documents = policy_documents(&[main.clone()], &inputs).unwrap();
-//! let document = documents[0].as_ref().unwrap();
-//! assert_eq!(document.address, "data.aws_iam_policy_document.assume");
-//! let json = document.document.to_json_compact();
+//! assert_eq!(documents[0].address, "data.aws_iam_policy_document.assume");
+//! let json = documents[0].document.as_ref().unwrap().to_json_compact();
 //! assert!(json.contains(r#""oidc.eks.eu-west-1.amazonaws.com/id/ABC:sub":"system:serviceaccount:kube-system:external-dns""#));
 //!
 //! // Without the provider's ARN, the document says what it needs.
 //! let missing = policy_documents(&[main], &Inputs::default()).unwrap();
-//! let error = missing[0].as_ref().unwrap_err();
+//! let error = missing[0].document.as_ref().unwrap_err();
 //! assert!(error.rule().contains("var.oidc_provider_arn"), "{error}");
 //! ```
 
@@ -99,7 +98,8 @@ impl Inputs {
     }
 }
 
-/// One evaluated `data "aws_iam_policy_document"` (one instance, with `count` or `for_each`).
+/// One evaluated `data "aws_iam_policy_document"` (one instance, with `count` or `for_each`;
+/// the block itself when those cannot be evaluated).
 #[derive(Debug, Clone, PartialEq)]
 pub struct EvaluatedDocument {
     /// Its Terraform address: `data.aws_iam_policy_document.assume`, `...assume[0]`,
@@ -109,19 +109,20 @@ pub struct EvaluatedDocument {
     pub file: String,
     /// Where its block starts.
     pub location: Location,
-    /// The policy the AWS provider renders from it.
-    pub document: PolicyDocument,
+    /// The policy the AWS provider renders from it, or why it cannot be known offline.
+    pub document: Result<PolicyDocument, Error>,
 }
 
 /// Every `data "aws_iam_policy_document"` of the module made of `files` (its `.tf` files, and
-/// its `terraform.tfvars` and `*.auto.tfvars`, which are read as Terraform reads them),
+/// its `terraform.tfvars` and `*.auto.tfvars`, which are read as Terraform reads them; any
+/// file not named `.tfvars` is Terraform),
 /// evaluated with `inputs`. The outer error is a file that cannot be parsed or a variable value
 /// that cannot be read; each document is then evaluated on its own, and one that cannot be (a
 /// value not known offline, a function irsa does not have) is an error naming why, while the
 /// others are read.
-pub fn policy_documents(files: &[SourceFile], inputs: &Inputs) -> Result<Vec<Result<EvaluatedDocument, Error>>, Error> {
+pub fn policy_documents(files: &[SourceFile], inputs: &Inputs) -> Result<Vec<EvaluatedDocument>, Error> {
     let mut parsed = Vec::new();
-    for file in files.iter().filter(|f| f.name.ends_with(".tf")) {
+    for file in files.iter().filter(|f| !f.name.ends_with(".tfvars")) {
         let body: Body = hcl::parse(&file.text).map_err(|e| in_file(file, "", format!("not valid HCL: {e}")))?;
         parsed.push((file, body));
     }
@@ -242,18 +243,23 @@ fn document_instances(
     block: &Block,
     location: Location,
     ctx: &Context<'_>,
-) -> Vec<Result<EvaluatedDocument, Error>> {
+) -> Vec<EvaluatedDocument> {
     let address = format!("data.aws_iam_policy_document.{name}");
-    let fail = |rule: String| Error::new(ErrorKind::PolicyHcl, address.clone(), rule).at(location);
+    let fail = |rule: String| EvaluatedDocument {
+        address: address.clone(),
+        file: file.name.clone(),
+        location,
+        document: Err(Error::new(ErrorKind::PolicyHcl, address.clone(), rule).at(location)),
+    };
     let attribute = |key: &str| block.body().attributes().find(|a| a.key() == key).map(|a| a.expr().clone());
     let mut instances: Vec<(String, Context<'_>)> = Vec::new();
     if let Some(count) = attribute("count") {
         let n = match count.evaluate(ctx).map_err(|e| cannot_evaluate("count", &e)) {
             Ok(value) => match value.as_u64().and_then(|n| usize::try_from(n).ok()) {
                 Some(n) if n <= MAX_INSTANCES => n,
-                _ => return vec![Err(fail(format!("`count` is {value}, not a whole number up to {MAX_INSTANCES}")))],
+                _ => return vec![fail(format!("`count` is {value}, not a whole number up to {MAX_INSTANCES}"))],
             },
-            Err(rule) => return vec![Err(fail(rule))],
+            Err(rule) => return vec![fail(rule)],
         };
         for i in 0..n {
             let mut instance = ctx.clone();
@@ -269,11 +275,11 @@ fn document_instances(
             Ok(Value::Array(items)) => {
                 items.into_iter().filter_map(|item| item.as_str().map(|key| (key.to_owned(), item.clone()))).collect()
             }
-            Ok(other) => return vec![Err(fail(format!("`for_each` is {other}, not a map or a set of strings")))],
-            Err(rule) => return vec![Err(fail(rule))],
+            Ok(other) => return vec![fail(format!("`for_each` is {other}, not a map or a set of strings"))],
+            Err(rule) => return vec![fail(rule)],
         };
         if elements.len() > MAX_INSTANCES {
-            return vec![Err(fail(format!("`for_each` makes more than {MAX_INSTANCES} instances")))];
+            return vec![fail(format!("`for_each` makes more than {MAX_INSTANCES} instances"))];
         }
         for (key, value) in elements {
             let mut instance = ctx.clone();
@@ -288,16 +294,22 @@ fn document_instances(
         .into_iter()
         .map(|(address, instance)| {
             let at = |rule: String| Error::new(ErrorKind::PolicyHcl, address.clone(), rule).at(location);
-            let body = evaluate_body(block.body(), &instance, true).map_err(at)?;
-            let literal = Body::builder()
-                .add_block(
-                    Block::builder("data").add_labels(["aws_iam_policy_document", name]).add_structures(body).build(),
-                )
-                .build();
-            let text = hcl::to_string(&literal).map_err(|e| at(format!("cannot be printed as HCL: {e}")))?;
-            let read = crate::hcl::read_policy_document(&text, Some(name))
-                .map_err(|e| at(format!("evaluated, it is not a document the AWS provider reads: {}", e.rule())))?;
-            Ok(EvaluatedDocument { address, file: file.name.clone(), location, document: read.document })
+            let document = (|| {
+                let body = evaluate_body(block.body(), &instance, true).map_err(at)?;
+                let literal = Body::builder()
+                    .add_block(
+                        Block::builder("data")
+                            .add_labels(["aws_iam_policy_document", name])
+                            .add_structures(body)
+                            .build(),
+                    )
+                    .build();
+                let text = hcl::to_string(&literal).map_err(|e| at(format!("cannot be printed as HCL: {e}")))?;
+                crate::hcl::read_policy_document(&text, Some(name))
+                    .map(|read| read.document)
+                    .map_err(|e| at(format!("evaluated, it is not a document the AWS provider reads: {}", e.rule())))
+            })();
+            EvaluatedDocument { address, file: file.name.clone(), location, document }
         })
         .collect()
 }
@@ -394,10 +406,10 @@ mod tests {
         let documents = policy_documents(&files, inputs).unwrap();
         assert_eq!(documents.len(), expected.len(), "{documents:#?}");
         for (got, want) in documents.iter().zip(expected) {
-            match (got, want) {
+            match (&got.document, want) {
                 (Ok(document), Ok((address, json))) => {
-                    assert_eq!(document.address, *address);
-                    assert_eq!(document.document.to_json_compact(), *json, "{address}");
+                    assert_eq!(got.address, *address);
+                    assert_eq!(document.to_json_compact(), *json, "{address}");
                 }
                 (Err(error), Err(words)) => assert!(error.to_string().contains(words), "{error}\nwant: {words}"),
                 (got, want) => panic!("got {got:?}, want {want:?}"),
@@ -509,7 +521,7 @@ data "aws_iam_policy_document" "nodes" {
             .subjects(["kube-system:external-dns", "apps:web"].map(|s| s.parse().unwrap()))
             .build()
             .unwrap();
-        assert_eq!(evaluated[0].as_ref().unwrap().document.statements(), built.statements());
+        assert_eq!(evaluated[0].document.as_ref().unwrap().statements(), built.statements());
         // count = 0 makes no document.
         let off = Inputs::default().var("create", "false");
         check(
@@ -551,7 +563,7 @@ data "aws_iam_policy_document" "t" {
         // A document that needs nothing unknown is read beside one that does.
         // Where each document starts, in the file it is in.
         let evaluated = policy_documents(&[SourceFile::new("iam/main.tf", SERVICE_TF)], &Inputs::default()).unwrap();
-        let document = evaluated[0].as_ref().unwrap();
+        let document = &evaluated[0];
         assert_eq!((document.file.as_str(), document.location), ("iam/main.tf", Location { line: 3, column: 1 }));
         let both = format!(
             "{resource}\ndata \"aws_iam_policy_document\" \"ok\" {{\n  statement {{\n    actions = [\"sts:AssumeRole\"]\n    principals {{\n      type        = \"Service\"\n      identifiers = [\"ec2.amazonaws.com\"]\n    }}\n  }}\n}}\n"

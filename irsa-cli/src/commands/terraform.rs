@@ -1,0 +1,87 @@
+//! Terraform input evaluated: the files of the module a `.tf` file is in, and the values of
+//! `--var` and `--var-file`, for the documents the literal reader cannot read.
+
+use std::path::Path;
+
+use irsa_core::terraform::{EvaluatedDocument, Inputs, SourceFile, policy_documents};
+
+use crate::cli::TerraformInputs;
+use crate::failure::Failure;
+use crate::input::{MAX_POLICY_BYTES, read_text};
+
+/// The most files of a module irsa reads.
+const MAX_MODULE_FILES: usize = 1_000;
+
+/// The caller's values: `--var-file` files read, `--var NAME=VALUE` split at the first `=`.
+pub(crate) fn inputs(args: &TerraformInputs) -> Result<Inputs, Failure> {
+    let mut inputs = Inputs::default();
+    for path in &args.var_files {
+        inputs.var_files.push(SourceFile::new(path.display().to_string(), read_text(path, MAX_POLICY_BYTES)?));
+    }
+    for var in &args.vars {
+        let Some((name, value)) = var.split_once('=') else {
+            return Err(Failure::Usage(format!("--var `{var}`: a variable's value is given as NAME=VALUE")));
+        };
+        inputs.vars.push((name.trim().to_owned(), value.to_owned()));
+    }
+    Ok(inputs)
+}
+
+/// The files of the module `path` is in (its folder's `*.tf`, `terraform.tfvars` and
+/// `*.auto.tfvars`), named as `path` is, with `text` as `path`'s own; standard input is a
+/// module of one file.
+fn module_files(path: &Path, shown: &str, text: &str) -> Result<Vec<SourceFile>, Failure> {
+    let mut files = vec![SourceFile::new(shown, text)];
+    if path == Path::new("-") {
+        return Ok(files);
+    }
+    let folder = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let entries = std::fs::read_dir(folder).map_err(|error| Failure::Read { path: folder.to_owned(), error })?;
+    let mut names: Vec<String> = entries
+        .flatten()
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".tf") || n == "terraform.tfvars" || n.ends_with(".auto.tfvars"))
+        .collect();
+    names.sort();
+    if names.len() > MAX_MODULE_FILES {
+        return Err(Failure::Usage(format!(
+            "`{}` holds more than {MAX_MODULE_FILES} Terraform files",
+            folder.display()
+        )));
+    }
+    for name in names {
+        let other = path.with_file_name(&name);
+        let other_shown = other.display().to_string();
+        if other_shown != shown {
+            files.push(SourceFile::new(other_shown, read_text(&other, MAX_POLICY_BYTES)?));
+        }
+    }
+    Ok(files)
+}
+
+/// The documents of the file `path` (shown as `shown`, with `text`), evaluated in its module:
+/// each instance of each `data "aws_iam_policy_document"` block written in this file.
+pub(crate) fn evaluated_documents(
+    path: &Path,
+    shown: &str,
+    text: &str,
+    inputs: &Inputs,
+) -> Result<Vec<EvaluatedDocument>, Failure> {
+    let files = module_files(path, shown, text)?;
+    let documents =
+        policy_documents(&files, inputs).map_err(|error| Failure::InFile { file: shown.to_owned(), error })?;
+    Ok(documents.into_iter().filter(|d| d.file == shown).collect())
+}
+
+/// Whether an evaluated document (or its error) is of the block `name`.
+pub(crate) fn is_of_block(address: &str, name: &str) -> bool {
+    let prefix = format!("data.aws_iam_policy_document.{name}");
+    address == prefix || address.strip_prefix(&prefix).is_some_and(|rest| rest.starts_with('['))
+}
+
+/// An address without `data.aws_iam_policy_document.`: the block's name, and the instance's
+/// index or key (`assume[0]`), as reports name a document.
+pub(crate) fn block_part(address: &str) -> &str {
+    address.strip_prefix("data.aws_iam_policy_document.").unwrap_or(address)
+}
