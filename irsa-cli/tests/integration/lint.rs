@@ -316,7 +316,7 @@ fn terraform_modules_are_evaluated() {
     assert_eq!(json["findings"][0]["rule"], "wildcard-in-string-equals", "{}", run.stdout);
     assert_eq!(json["findings"][0]["policy"], "this[0]", "{}", run.stdout);
     assert_eq!(json["findings"][0]["line"], 6, "{}", run.stdout);
-    // count = 0: no document. A file of --var-file wins over terraform.tfvars.
+    // count = 0: no document.
     let run = lint(&[module.to_str().unwrap(), "--var", "create_role=false"]);
     assert_eq!(run.stdout, "no findings in 0 policies\n", "{}", run.stderr);
     // A value nobody gave: named, with the flags that give it.

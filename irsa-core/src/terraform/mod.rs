@@ -62,6 +62,10 @@ use crate::policy::PolicyDocument;
 /// `dynamic` block may make: a bound on what a hostile file can make irsa build.
 const MAX_INSTANCES: usize = 10_000;
 
+/// The most evaluations of locals one module may take: about 400 locals written in the
+/// worst order.
+const MAX_LOCAL_EVALUATIONS: usize = 100_000;
+
 /// A file of a module, by name, with its text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SourceFile {
@@ -219,7 +223,14 @@ fn locals(parsed: &[(&SourceFile, Body)], ctx: &Context<'_>) -> BTreeMap<String,
         .flat_map(|block| block.body().attributes().map(|a| (a.key().to_owned(), a.expr().clone())))
         .collect();
     let mut known = BTreeMap::new();
+    // Each pass evaluates every pending local once; a chain written backwards takes a pass a
+    // local, so the evaluations are bounded (what is left over stays unknown).
+    let mut budget = MAX_LOCAL_EVALUATIONS;
     loop {
+        if budget < pending.len() {
+            return known;
+        }
+        budget -= pending.len();
         let mut local_ctx = ctx.clone();
         local_ctx.declare_var("local", Value::Object(known.clone().into_iter().collect()));
         let before = pending.len();
@@ -655,5 +666,32 @@ data "aws_iam_policy_document" "t" {
 "#;
         let json = r#"{"Version":"2012-10-17","Statement":[{"Sid":"Ok","Effect":"Allow","Principal":{"Federated":"arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/ABC"},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{"oidc.eks.eu-west-1.amazonaws.com/id/ABC:aud":["sts.amazonaws.com","X"],"oidc.eks.eu-west-1.amazonaws.com/id/ABC:sub":["system:serviceaccount:kube-system:external-dns","system:serviceaccount:apps:web"]}}}]}"#;
         check(main, &[], &Inputs::default(), &[Ok(("data.aws_iam_policy_document.t", json))]);
+    }
+}
+
+#[cfg(test)]
+mod bound_tests {
+    use super::*;
+
+    /// A hundred locals chained backwards evaluate; two thousand stop at the bound, in
+    /// bounded time, and leave the rest unknown.
+    #[test]
+    fn locals_are_bounded() {
+        let chain = |n: usize| {
+            let mut text = String::from("locals {\n");
+            for i in (1..n).rev() {
+                text.push_str(&format!("  l{i} = local.l{}\n", i - 1));
+            }
+            text.push_str("  l0 = \"ec2.amazonaws.com\"\n}\n");
+            text.push_str(&format!(
+                "data \"aws_iam_policy_document\" \"t\" {{\n  statement {{\n    actions = [\"sts:AssumeRole\"]\n    principals {{\n      type        = \"Service\"\n      identifiers = [local.l{}]\n    }}\n  }}\n}}\n",
+                n - 1
+            ));
+            text
+        };
+        let small = policy_documents(&[SourceFile::new("main.tf", chain(100))], &Inputs::default()).unwrap();
+        assert!(small[0].document.is_ok(), "{:?}", small[0].document);
+        let large = policy_documents(&[SourceFile::new("main.tf", chain(2_000))], &Inputs::default()).unwrap();
+        assert!(large[0].document.as_ref().unwrap_err().to_string().contains("cannot be evaluated offline"));
     }
 }
