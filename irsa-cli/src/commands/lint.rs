@@ -7,7 +7,7 @@ use irsa_core::lint::{
     FileFindings, Finding, LintOptions, Severity, count_at_least, is_trust_policy, lint_read, to_json, to_sarif,
     to_text, unreadable,
 };
-use irsa_core::read::{PolicyFormat, PolicySource, ReadPolicy, looks_like_policy, read_policies};
+use irsa_core::read::{PolicyFormat, PolicySource, looks_like_policy, read_policies};
 use irsa_core::terraform::Inputs;
 
 use super::terraform;
@@ -130,17 +130,11 @@ fn lint_file(
         }
         Err(error) => return notes.push(format!("skipped: {}", in_file(error))),
     };
-    if policies.is_empty() && named {
-        let error = irsa_core::Error::new(
-            irsa_core::ErrorKind::PolicyHcl,
-            "",
-            "no data \"aws_iam_policy_document\" block to lint",
-        );
-        return linted.push(Linted::unread(&shown, in_file(error)));
-    }
-    // Documents the literal reader refuses (references, count, dynamic blocks) are evaluated
-    // in their module, with the caller's values.
-    let evaluated = if format == PolicyFormat::Hcl && policies.iter().any(Result::is_err) {
+    // Documents the literal reader refuses (references, count, dynamic blocks), and the trust
+    // policies roles give as JSON, are evaluated in their module, with the caller's values.
+    let wants_evaluation =
+        format == PolicyFormat::Hcl && (policies.iter().any(Result::is_err) || text.contains("assume_role_policy"));
+    let evaluated = if wants_evaluation {
         match terraform::evaluated_documents(path, &shown, &text, inputs) {
             Ok(documents) => Some(documents),
             Err(failure) => {
@@ -151,6 +145,16 @@ fn lint_file(
     } else {
         None
     };
+    let roles: Vec<&irsa_core::terraform::EvaluatedDocument> =
+        evaluated.iter().flatten().filter(|d| d.address.starts_with("aws_iam_role.")).collect();
+    if policies.is_empty() && roles.is_empty() && named {
+        let error = irsa_core::Error::new(
+            irsa_core::ErrorKind::PolicyHcl,
+            "",
+            "no data \"aws_iam_policy_document\" block, nor an aws_iam_role with its trust policy as JSON, to lint",
+        );
+        return linted.push(Linted::unread(&shown, in_file(error)));
+    }
     let names = irsa_core::hcl::policy_document_names(&text).unwrap_or_default();
     let mut reads = Vec::new();
     for (index, policy) in policies.into_iter().enumerate() {
@@ -161,20 +165,14 @@ fn lint_file(
                 if !evaluated.iter().any(|d| terraform::is_of_block(&d.address, name)) {
                     *read_something = true;
                 }
-                for document in evaluated.iter().filter(|d| terraform::is_of_block(&d.address, name)) {
-                    reads.push(match &document.document {
-                        Ok(policy) => Ok(ReadPolicy {
-                            document: policy.clone(),
-                            source: PolicySource::Hcl { name: terraform::block_part(&document.address).to_owned() },
-                            statement_locations: vec![document.location; policy.statements().len()],
-                        }),
-                        Err(error) => Err(error.clone()),
-                    });
-                }
+                reads.extend(
+                    evaluated.iter().filter(|d| terraform::is_of_block(&d.address, name)).map(terraform::read_policy),
+                );
             }
             (Err(error), _, _) => reads.push(Err(error)),
         }
     }
+    reads.extend(roles.into_iter().map(terraform::read_policy));
     for read in reads {
         let read = match read {
             Ok(read) => read,

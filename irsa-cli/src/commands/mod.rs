@@ -15,7 +15,7 @@ use clap::CommandFactory;
 use clap_complete::Shell;
 
 use irsa_core::hcl::label_for;
-use irsa_core::read::{PolicyFormat, PolicySource, ReadPolicy, read_policy};
+use irsa_core::read::{PolicyFormat, ReadPolicy, read_policy};
 
 use crate::cli::{Cli, PolicyInput};
 use crate::failure::Failure;
@@ -61,24 +61,15 @@ pub(crate) fn read_policy_input(input: &PolicyInput) -> Result<InputPolicy, Fail
         // evaluated in its module, with the caller's values.
         Err(error)
             if format == PolicyFormat::Hcl
-                && error.location().is_some()
-                && !error.rule().starts_with("not valid HCL") =>
+                && !error.rule().starts_with("not valid HCL")
+                && (error.location().is_some() || text.contains("assume_role_policy")) =>
         {
             let inputs = terraform::inputs(&input.terraform)?;
             let documents = terraform::evaluated_documents(&input.file, &shown, &text, &inputs)?;
             let mut chosen =
                 documents.into_iter().filter(|d| picked.is_none_or(|name| terraform::is_of_block(&d.address, name)));
             match (chosen.next(), chosen.next()) {
-                (Some(document), None) => {
-                    let policy = document.document.map_err(in_file)?;
-                    let statements = policy.statements().len();
-                    let read = ReadPolicy {
-                        document: policy,
-                        source: PolicySource::Hcl { name: terraform::block_part(&document.address).to_owned() },
-                        statement_locations: vec![document.location; statements],
-                    };
-                    (read, true)
-                }
+                (Some(document), None) => (terraform::read_policy(&document).map_err(in_file)?, true),
                 (Some(first), Some(second)) => {
                     return Err(Failure::Usage(format!(
                         "{shown}: evaluated, the file has several policy documents ({}, {}, ...); pick one block with --name",

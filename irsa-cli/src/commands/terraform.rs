@@ -3,6 +3,7 @@
 
 use std::path::Path;
 
+use irsa_core::read::{PolicySource, ReadPolicy};
 use irsa_core::terraform::{EvaluatedDocument, Inputs, SourceFile, policy_documents};
 
 use crate::cli::TerraformInputs;
@@ -74,10 +75,25 @@ pub(crate) fn evaluated_documents(
     Ok(documents.into_iter().filter(|d| d.file == shown).collect())
 }
 
-/// Whether an evaluated document (or its error) is of the block `name`.
+/// Whether an evaluated document (or its error) is of the block `name` (a document's, or a
+/// role's).
 pub(crate) fn is_of_block(address: &str, name: &str) -> bool {
-    let prefix = format!("data.aws_iam_policy_document.{name}");
-    address == prefix || address.strip_prefix(&prefix).is_some_and(|rest| rest.starts_with('['))
+    ["data.aws_iam_policy_document.", "aws_iam_role."].iter().any(|kind| {
+        address
+            .strip_prefix(kind)
+            .and_then(|rest| rest.strip_prefix(name))
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('['))
+    })
+}
+
+/// An evaluated document as a read policy (its statements located at its block), or its error.
+pub(crate) fn read_policy(document: &EvaluatedDocument) -> Result<ReadPolicy, irsa_core::Error> {
+    let policy = document.document.clone()?;
+    Ok(ReadPolicy {
+        statement_locations: vec![document.location; policy.statements().len()],
+        document: policy,
+        source: PolicySource::Hcl { name: block_part(&document.address).to_owned() },
+    })
 }
 
 /// An address without `data.aws_iam_policy_document.`: the block's name, and the instance's

@@ -91,7 +91,10 @@ fn bad_input_is_exit_2() {
             "dynamic.tf",
             "dynamic.tf:1:1: invalid policy document `data.aws_iam_policy_document.x`: `for_each` cannot be evaluated offline",
         ),
-        ("empty.tf", "no data \"aws_iam_policy_document\" block to lint"),
+        (
+            "empty.tf",
+            "no data \"aws_iam_policy_document\" block, nor an aws_iam_role with its trust policy as JSON, to lint",
+        ),
         ("missing.json", "cannot read"),
     ] {
         lint(&[dir.join(file).to_str().unwrap()]).assert_refused(file, &[needle]);
@@ -362,4 +365,43 @@ fn evaluated_terraform_converts_and_is_never_overwritten() {
     assert_eq!(run.code, Some(2), "{}{}", run.stdout, run.stderr);
     assert!(run.stderr.contains("never writes evaluated values over what you wrote"), "{}", run.stderr);
     assert_eq!(fs::read_to_string(&file).unwrap(), before);
+}
+
+/// A role whose trust policy is `jsonencode(...)` (or a heredoc) is linted as that policy, named
+/// by its address: the issue's trust with `:aud` and no `:sub`.
+#[test]
+fn roles_with_json_trust_are_linted() {
+    let dir = temp_dir("tf-role");
+    fs::write(
+        dir.join("main.tf"),
+        r#"variable "provider_arn" {
+  default = "arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/ABC"
+}
+
+resource "aws_iam_role" "app" {
+  name = "app"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = { Federated = var.provider_arn }
+      Action    = "sts:AssumeRoleWithWebIdentity"
+      Condition = { StringEquals = { "${replace(var.provider_arn, "/^(.*provider/)/", "")}:aud" = "sts.amazonaws.com" } }
+    }]
+  })
+}
+"#,
+    )
+    .unwrap();
+    let run = lint(&["--format", "json", dir.to_str().unwrap()]);
+    assert_eq!(run.code, Some(1), "{}{}", run.stdout, run.stderr);
+    let json: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(json["findings"][0]["rule"], "federated-without-sub", "{}", run.stdout);
+    assert_eq!(json["findings"][0]["policy"], "aws_iam_role.app", "{}", run.stdout);
+    let text = lint(&[dir.join("main.tf").to_str().unwrap()]);
+    assert!(
+        text.stdout.starts_with(&format!("{} (aws_iam_role.app)\n", dir.join("main.tf").display())),
+        "{}",
+        text.stdout
+    );
 }

@@ -1,5 +1,6 @@
 //! Terraform, evaluated as far as it can be offline: the `data "aws_iam_policy_document"`
-//! blocks of a module (all its `.tf` files), with its variables (defaults, `terraform.tfvars`,
+//! blocks of a module (all its `.tf` files) and the trust policies its `aws_iam_role`s give as
+//! JSON (`jsonencode(...)`, heredocs), with its variables (defaults, `terraform.tfvars`,
 //! `*.auto.tfvars`, then the caller's files and values, later wins, as Terraform orders them),
 //! `locals`, `count` and `for_each` on the block, `dynamic` blocks (nested, with `iterator`)
 //! and the functions IAM code uses (`replace`, `format`, `join`, `jsonencode`, and more).
@@ -102,12 +103,14 @@ impl Inputs {
     }
 }
 
-/// One evaluated `data "aws_iam_policy_document"` (one instance, with `count` or `for_each`;
-/// the block itself when those cannot be evaluated).
+/// One evaluated trust policy: a `data "aws_iam_policy_document"`, or the `assume_role_policy`
+/// of an `aws_iam_role` written as JSON (`jsonencode(...)`, a heredoc) rather than as a
+/// reference to a document; one instance with `count` or `for_each` (the block itself when
+/// those cannot be evaluated).
 #[derive(Debug, Clone, PartialEq)]
 pub struct EvaluatedDocument {
     /// Its Terraform address: `data.aws_iam_policy_document.assume`, `...assume[0]`,
-    /// `...assume["web"]`.
+    /// `...assume["web"]`, `aws_iam_role.this`.
     pub address: String,
     /// The file it is written in.
     pub file: String,
@@ -144,12 +147,26 @@ pub fn policy_documents(files: &[SourceFile], inputs: &Inputs) -> Result<Vec<Eva
         let spans = block_starts(&file.text);
         for (index, block) in body.blocks().enumerate() {
             let labels: Vec<&str> = block.labels().iter().map(|l| l.as_str()).collect();
-            let is_document =
-                block.identifier() == "data" && labels.first().copied() == Some("aws_iam_policy_document");
-            let start = spans.get(index).copied().unwrap_or(0);
-            let Some(name) = labels.get(1).filter(|_| is_document) else { continue };
-            let location = lines.location(&file.text, start);
-            documents.extend(document_instances(file, name, block, location, &ctx));
+            let location = || lines.location(&file.text, spans.get(index).copied().unwrap_or(0));
+            match (block.identifier(), labels.as_slice()) {
+                ("data", ["aws_iam_policy_document", name]) => {
+                    let address = format!("data.aws_iam_policy_document.{name}");
+                    let make = |ctx: &Context<'_>| render_document(name, block, ctx);
+                    documents.extend(evaluated_instances(file, &address, block, location(), &ctx, make));
+                }
+                // A role's own trust policy; one that refers to a document is that document.
+                ("resource", ["aws_iam_role", name])
+                    if block
+                        .body()
+                        .attributes()
+                        .any(|a| a.key() == "assume_role_policy" && !refers_to_document(a.expr())) =>
+                {
+                    let address = format!("aws_iam_role.{name}");
+                    let make = |ctx: &Context<'_>| role_trust(block, ctx);
+                    documents.extend(evaluated_instances(file, &address, block, location(), &ctx, make));
+                }
+                _ => {}
+            }
         }
     }
     Ok(documents)
@@ -247,30 +264,16 @@ fn locals(parsed: &[(&SourceFile, Body)], ctx: &Context<'_>) -> BTreeMap<String,
     }
 }
 
-/// Each instance of a document block: one, or one per `count` index or `for_each` element.
-fn document_instances(
-    file: &SourceFile,
-    name: &str,
-    block: &Block,
-    location: Location,
-    ctx: &Context<'_>,
-) -> Vec<EvaluatedDocument> {
-    let address = format!("data.aws_iam_policy_document.{name}");
-    let fail = |rule: String| EvaluatedDocument {
-        address: address.clone(),
-        file: file.name.clone(),
-        location,
-        document: Err(Error::new(ErrorKind::PolicyHcl, address.clone(), rule).at(location)),
-    };
+/// The instances of a block: one, or one per `count` index or `for_each` element, each with
+/// its address and its context (`count.index`, `each.key`, `each.value`).
+fn instances<'c>(address: &str, block: &Block, ctx: &Context<'c>) -> Result<Vec<(String, Context<'c>)>, String> {
     let attribute = |key: &str| block.body().attributes().find(|a| a.key() == key).map(|a| a.expr().clone());
-    let mut instances: Vec<(String, Context<'_>)> = Vec::new();
+    let mut instances = Vec::new();
     if let Some(count) = attribute("count") {
-        let n = match count.evaluate(ctx).map_err(|e| cannot_evaluate("count", &e)) {
-            Ok(value) => match value.as_u64().and_then(|n| usize::try_from(n).ok()) {
-                Some(n) if n <= MAX_INSTANCES => n,
-                _ => return vec![fail(format!("`count` is {value}, not a whole number up to {MAX_INSTANCES}"))],
-            },
-            Err(rule) => return vec![fail(rule)],
+        let value = count.evaluate(ctx).map_err(|e| cannot_evaluate("count", &e))?;
+        let n = match value.as_u64().and_then(|n| usize::try_from(n).ok()) {
+            Some(n) if n <= MAX_INSTANCES => n,
+            _ => return Err(format!("`count` is {value}, not a whole number up to {MAX_INSTANCES}")),
         };
         for i in 0..n {
             let mut instance = ctx.clone();
@@ -281,16 +284,15 @@ fn document_instances(
             instances.push((format!("{address}[{i}]"), instance));
         }
     } else if let Some(for_each) = attribute("for_each") {
-        let elements = match for_each.evaluate(ctx).map_err(|e| cannot_evaluate("for_each", &e)) {
-            Ok(Value::Object(map)) => map.into_iter().collect::<Vec<_>>(),
-            Ok(Value::Array(items)) => {
+        let elements = match for_each.evaluate(ctx).map_err(|e| cannot_evaluate("for_each", &e))? {
+            Value::Object(map) => map.into_iter().collect::<Vec<_>>(),
+            Value::Array(items) => {
                 items.into_iter().filter_map(|item| item.as_str().map(|key| (key.to_owned(), item.clone()))).collect()
             }
-            Ok(other) => return vec![fail(format!("`for_each` is {other}, not a map or a set of strings"))],
-            Err(rule) => return vec![fail(rule)],
+            other => return Err(format!("`for_each` is {other}, not a map or a set of strings")),
         };
         if elements.len() > MAX_INSTANCES {
-            return vec![fail(format!("`for_each` makes more than {MAX_INSTANCES} instances"))];
+            return Err(format!("`for_each` makes more than {MAX_INSTANCES} instances"));
         }
         for (key, value) in elements {
             let mut instance = ctx.clone();
@@ -299,30 +301,70 @@ fn document_instances(
             instances.push((format!("{address}[{}]", serde_json::Value::String(key)), instance));
         }
     } else {
-        instances.push((address.clone(), ctx.clone()));
+        instances.push((address.to_owned(), ctx.clone()));
     }
-    instances
-        .into_iter()
-        .map(|(address, instance)| {
-            let at = |rule: String| Error::new(ErrorKind::PolicyHcl, address.clone(), rule).at(location);
-            let document = (|| {
-                let body = evaluate_body(block.body(), &instance, true).map_err(at)?;
-                let literal = Body::builder()
-                    .add_block(
-                        Block::builder("data")
-                            .add_labels(["aws_iam_policy_document", name])
-                            .add_structures(body)
-                            .build(),
-                    )
-                    .build();
-                let text = hcl::to_string(&literal).map_err(|e| at(format!("cannot be printed as HCL: {e}")))?;
-                crate::hcl::read_policy_document(&text, Some(name))
-                    .map(|read| read.document)
-                    .map_err(|e| at(format!("evaluated, it is not a document the AWS provider reads: {}", e.rule())))
-            })();
-            EvaluatedDocument { address, file: file.name.clone(), location, document }
-        })
-        .collect()
+    Ok(instances)
+}
+
+/// Each instance of a block, made into a document by `make` (or the error of the block when
+/// its instances cannot be known).
+fn evaluated_instances(
+    file: &SourceFile,
+    address: &str,
+    block: &Block,
+    location: Location,
+    ctx: &Context<'_>,
+    make: impl Fn(&Context<'_>) -> Result<PolicyDocument, String>,
+) -> Vec<EvaluatedDocument> {
+    let document = |address: &str, result: Result<PolicyDocument, String>| EvaluatedDocument {
+        address: address.to_owned(),
+        file: file.name.clone(),
+        location,
+        document: result.map_err(|rule| Error::new(ErrorKind::PolicyHcl, address, rule).at(location)),
+    };
+    match instances(address, block, ctx) {
+        Ok(instances) => instances.iter().map(|(address, instance)| document(address, make(instance))).collect(),
+        Err(rule) => vec![document(address, Err(rule))],
+    }
+}
+
+/// The document a `data "aws_iam_policy_document"` block renders in `ctx`.
+fn render_document(name: &str, block: &Block, ctx: &Context<'_>) -> Result<PolicyDocument, String> {
+    let body = evaluate_body(block.body(), ctx, true)?;
+    let literal = Body::builder()
+        .add_block(Block::builder("data").add_labels(["aws_iam_policy_document", name]).add_structures(body).build())
+        .build();
+    let text = hcl::to_string(&literal).map_err(|e| format!("cannot be printed as HCL: {e}"))?;
+    crate::hcl::read_policy_document(&text, Some(name))
+        .map(|read| read.document)
+        .map_err(|e| format!("evaluated, it is not a document the AWS provider reads: {}", e.rule()))
+}
+
+/// The trust policy of an `aws_iam_role` in `ctx`: its `assume_role_policy`, a JSON string
+/// (`jsonencode(...)`, a heredoc, a literal).
+fn role_trust(block: &Block, ctx: &Context<'_>) -> Result<PolicyDocument, String> {
+    let expr = block
+        .body()
+        .attributes()
+        .find(|a| a.key() == "assume_role_policy")
+        .map(|a| a.expr())
+        .ok_or("the role has no `assume_role_policy`")?;
+    let value = expr.evaluate(ctx).map_err(|e| cannot_evaluate("assume_role_policy", &e))?;
+    let json = value.as_str().ok_or_else(|| format!("`assume_role_policy` is {value}, not a JSON string"))?;
+    PolicyDocument::from_json(json).map_err(|e| format!("`assume_role_policy` is not a policy: {}", e.rule()))
+}
+
+/// Whether an expression is a reference to a `data "aws_iam_policy_document"` (whose document
+/// is read as one).
+fn refers_to_document(expr: &Expression) -> bool {
+    match expr {
+        Expression::Traversal(traversal) => {
+            matches!(&traversal.expr, Expression::Variable(v) if v.as_str() == "data")
+                && matches!(traversal.operators.first(), Some(hcl::expr::TraversalOperator::GetAttr(a)) if a.as_str() == "aws_iam_policy_document")
+        }
+        Expression::Parenthesis(inner) => refers_to_document(inner),
+        _ => false,
+    }
 }
 
 /// A body with every attribute evaluated and every `dynamic` block expanded; at the top of a
@@ -584,6 +626,45 @@ data "aws_iam_policy_document" "t" {
             &[],
             &Inputs::default(),
             &[Err("cannot be evaluated offline"), Ok(("data.aws_iam_policy_document.ok", SERVICE))],
+        );
+    }
+
+    #[test]
+    fn roles_with_their_trust_as_json() {
+        let main = r#"
+variable "provider_arn" { default = "arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/ABC" }
+locals { issuer = replace(var.provider_arn, "/^(.*provider/)/", "") }
+resource "aws_iam_role" "encoded" {
+  name = "a"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = { Federated = var.provider_arn }
+      Action    = "sts:AssumeRoleWithWebIdentity"
+      Condition = { StringEquals = { "${local.issuer}:aud" = "sts.amazonaws.com" } }
+    }]
+  })
+}
+resource "aws_iam_role" "heredoc" {
+  count = 1
+  name  = "b"
+  assume_role_policy = <<EOF
+{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]}
+EOF
+}
+resource "aws_iam_role" "referenced" {
+  name               = "c"
+  assume_role_policy = data.aws_iam_policy_document.t.json
+}
+"#;
+        let encoded = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/ABC"},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{"oidc.eks.eu-west-1.amazonaws.com/id/ABC:aud":"sts.amazonaws.com"}}}]}"#;
+        // The referenced role is its document's (read as a document); the others are read.
+        check(
+            main,
+            &[],
+            &Inputs::default(),
+            &[Ok(("aws_iam_role.encoded", encoded)), Ok(("aws_iam_role.heredoc[0]", SERVICE))],
         );
     }
 
