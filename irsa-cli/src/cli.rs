@@ -191,6 +191,10 @@ pub(crate) struct SimulateArgs {
     #[arg(long, value_name = "NAME")]
     pub(crate) name: Option<String>,
 
+    /// With Terraform: the document or role to use, by its address
+    #[arg(long, value_name = "ADDR", conflicts_with = "name")]
+    pub(crate) address: Option<String>,
+
     #[command(flatten)]
     pub(crate) terraform: TerraformInputs,
 
@@ -342,6 +346,11 @@ pub(crate) struct PolicyInput {
     /// Terraform output: the block's name [default: the input's block name, or the file name]
     #[arg(long, value_name = "NAME")]
     pub(crate) name: Option<String>,
+
+    /// Terraform input: the document or role to read, by its address
+    /// (data.aws_iam_policy_document.assume, module.external_dns.aws_iam_role.this\[0\])
+    #[arg(long, value_name = "ADDR", conflicts_with = "name")]
+    pub(crate) address: Option<String>,
 
     #[command(flatten)]
     pub(crate) terraform: TerraformInputs,

@@ -132,8 +132,8 @@ fn lint_file(
     };
     // Documents the literal reader refuses (references, count, dynamic blocks), and the trust
     // policies roles give as JSON, are evaluated in their module, with the caller's values.
-    let wants_evaluation =
-        format == PolicyFormat::Hcl && (policies.iter().any(Result::is_err) || text.contains("assume_role_policy"));
+    let wants_evaluation = format == PolicyFormat::Hcl
+        && (policies.iter().any(Result::is_err) || text.contains("assume_role_policy") || text.contains("module \""));
     let evaluated = if wants_evaluation {
         match terraform::evaluated_documents(path, &shown, &text, inputs) {
             Ok(documents) => Some(documents),
@@ -145,8 +145,14 @@ fn lint_file(
     } else {
         None
     };
-    let roles: Vec<&irsa_core::terraform::EvaluatedDocument> =
-        evaluated.iter().flatten().filter(|d| d.address.starts_with("aws_iam_role.")).collect();
+    // Roles' own trust policies, and what the modules this file calls evaluate to.
+    let roles: Vec<&irsa_core::terraform::EvaluatedDocument> = evaluated
+        .iter()
+        .flatten()
+        .filter(|d| {
+            d.refers_to.is_none() && (d.address.starts_with("aws_iam_role.") || d.address.starts_with("module."))
+        })
+        .collect();
     if policies.is_empty() && roles.is_empty() && named {
         let error = irsa_core::Error::new(
             irsa_core::ErrorKind::PolicyHcl,
@@ -162,11 +168,14 @@ fn lint_file(
             (Ok(read), _, _) => reads.push(Ok(read)),
             // Evaluated: the block's instances (none, with `count = 0`).
             (Err(_), Some(name), Some(evaluated)) => {
-                if !evaluated.iter().any(|d| terraform::is_of_block(&d.address, name)) {
+                if !evaluated.iter().any(|d| terraform::is_document_of_block(&d.address, name)) {
                     *read_something = true;
                 }
                 reads.extend(
-                    evaluated.iter().filter(|d| terraform::is_of_block(&d.address, name)).map(terraform::read_policy),
+                    evaluated
+                        .iter()
+                        .filter(|d| terraform::is_document_of_block(&d.address, name))
+                        .map(terraform::read_policy),
                 );
             }
             (Err(error), _, _) => reads.push(Err(error)),

@@ -55,6 +55,9 @@ pub(crate) fn read_policy_input(input: &PolicyInput) -> Result<InputPolicy, Fail
     let format = PolicyFormat::detect(file_name.as_deref(), &text);
     let picked = if format == PolicyFormat::Hcl { input.name.as_deref() } else { None };
     let in_file = |error| Failure::InFile { file: shown.clone(), error };
+    if let Some(address) = &input.address {
+        return by_address(input, address, &shown, &text, format);
+    }
     let (read, evaluated) = match read_policy(&text, format, picked) {
         Ok(read) => (read, false),
         // A document the literal reader refuses (references, count, dynamic blocks) is
@@ -66,8 +69,9 @@ pub(crate) fn read_policy_input(input: &PolicyInput) -> Result<InputPolicy, Fail
         {
             let inputs = terraform::inputs(&input.terraform)?;
             let documents = terraform::evaluated_documents(&input.file, &shown, &text, &inputs)?;
-            let mut chosen =
-                documents.into_iter().filter(|d| picked.is_none_or(|name| terraform::is_of_block(&d.address, name)));
+            let mut chosen = documents.into_iter().filter(|d| {
+                d.refers_to.is_none() && picked.is_none_or(|name| terraform::is_of_block(&d.address, name))
+            });
             match (chosen.next(), chosen.next()) {
                 (Some(document), None) => (terraform::read_policy(&document).map_err(in_file)?, true),
                 (Some(first), Some(second)) => {
@@ -91,6 +95,31 @@ pub(crate) fn read_policy_input(input: &PolicyInput) -> Result<InputPolicy, Fail
         },
     };
     Ok(InputPolicy { read, shown, label, text, evaluated })
+}
+
+/// The document or role of a Terraform input at `address`, evaluated in its module.
+fn by_address(
+    input: &PolicyInput,
+    address: &str,
+    shown: &str,
+    text: &str,
+    format: PolicyFormat,
+) -> Result<InputPolicy, Failure> {
+    if format != PolicyFormat::Hcl {
+        return Err(Failure::Usage(format!("--address picks a Terraform document or role; {shown} is not Terraform")));
+    }
+    let inputs = terraform::inputs(&input.terraform)?;
+    let documents = terraform::evaluated_documents(&input.file, shown, text, &inputs)?;
+    let Some(document) = documents.iter().find(|d| d.address == address) else {
+        let found: Vec<&str> = documents.iter().map(|d| d.address.as_str()).take(20).collect();
+        return Err(Failure::Usage(format!(
+            "{shown}: no document or role at `{address}` (found: {})",
+            if found.is_empty() { "none".to_owned() } else { found.join(", ") }
+        )));
+    };
+    let read = terraform::read_policy(document).map_err(|error| Failure::InFile { file: shown.to_owned(), error })?;
+    let label = label_for(address.rsplit('.').next().unwrap_or(address).split('[').next().unwrap_or(address));
+    Ok(InputPolicy { read, shown: shown.to_owned(), label, text: text.to_owned(), evaluated: true })
 }
 
 /// A file's name without a policy file's extension (`.json`, `.tf`, `.hcl`): kops' names

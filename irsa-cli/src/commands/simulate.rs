@@ -22,6 +22,7 @@ pub(crate) fn run(args: &SimulateArgs) -> Result<Outcome, Failure> {
     let input = read_policy_input(&PolicyInput {
         file: args.policy.clone(),
         name: args.name.clone(),
+        address: args.address.clone(),
         terraform: args.terraform.clone(),
     })?;
     let policy = &input.read.document;

@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use irsa_core::read::{PolicySource, ReadPolicy};
-use irsa_core::terraform::{EvaluatedDocument, Inputs, SourceFile, policy_documents};
+use irsa_core::terraform::{EvaluatedDocument, Inputs, SourceFile, policy_documents_with};
 
 use crate::cli::TerraformInputs;
 use crate::failure::Failure;
@@ -70,9 +70,46 @@ pub(crate) fn evaluated_documents(
     inputs: &Inputs,
 ) -> Result<Vec<EvaluatedDocument>, Failure> {
     let files = module_files(path, shown, text)?;
-    let documents =
-        policy_documents(&files, inputs).map_err(|error| Failure::InFile { file: shown.to_owned(), error })?;
-    Ok(documents.into_iter().filter(|d| d.file == shown).collect())
+    let documents = policy_documents_with(&files, inputs, &load_module)
+        .map_err(|error| Failure::InFile { file: shown.to_owned(), error })?;
+    // This file's documents, and those of the modules it calls.
+    let calls_here = |address: &str| {
+        address
+            .strip_prefix("module.")
+            .and_then(|rest| rest.split(['.', '[']).next())
+            .is_some_and(|name| text.contains(&format!("module \"{name}\"")))
+    };
+    Ok(documents.into_iter().filter(|d| d.file == shown || calls_here(&d.address)).collect())
+}
+
+/// The files of a module a call names by a local `source` (`./x`, `../x`, from the calling
+/// module's folder): its `.tf` files, named with their folder. Other sources (the registry,
+/// git) are fetched by `terraform init`, which irsa does not run.
+fn load_module(folder: &str, source: &str) -> Result<Vec<SourceFile>, String> {
+    if !(source.starts_with("./") || source.starts_with("../")) {
+        return Err(format!(
+            "the module `{source}` is not on disk here: irsa follows local sources (./ and ../); run `terraform init` for the others (its .terraform/modules are not read yet)"
+        ));
+    }
+    let folder = Path::new(folder).join(source);
+    let entries = std::fs::read_dir(&folder).map_err(|e| format!("`{}`: {e}", folder.display()))?;
+    let mut names: Vec<String> = entries
+        .flatten()
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".tf"))
+        .collect();
+    names.sort();
+    if names.len() > MAX_MODULE_FILES {
+        return Err(format!("`{}` holds more than {MAX_MODULE_FILES} Terraform files", folder.display()));
+    }
+    let mut files = Vec::new();
+    for name in names {
+        let path = folder.join(&name);
+        let text = read_text(&path, MAX_POLICY_BYTES).map_err(|failure| failure.to_string())?;
+        files.push(SourceFile::new(path.display().to_string(), text));
+    }
+    Ok(files)
 }
 
 /// Whether an evaluated document (or its error) is of the block `name` (a document's, or a
@@ -84,6 +121,15 @@ pub(crate) fn is_of_block(address: &str, name: &str) -> bool {
             .and_then(|rest| rest.strip_prefix(name))
             .is_some_and(|rest| rest.is_empty() || rest.starts_with('['))
     })
+}
+
+/// Whether an evaluated document is an instance of the `data "aws_iam_policy_document"` block
+/// `name` of the file's own module.
+pub(crate) fn is_document_of_block(address: &str, name: &str) -> bool {
+    address
+        .strip_prefix("data.aws_iam_policy_document.")
+        .and_then(|rest| rest.strip_prefix(name))
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('['))
 }
 
 /// An evaluated document as a read policy (its statements located at its block), or its error.

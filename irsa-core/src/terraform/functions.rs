@@ -40,6 +40,10 @@ pub(super) fn declare(ctx: &mut Context<'_>) {
         ("endswith", FuncDef::builder().params([s(), s()]).build(endswith)),
         ("jsonencode", FuncDef::builder().param(any()).build(jsonencode)),
         ("jsondecode", FuncDef::builder().param(s()).build(jsondecode)),
+        ("anytrue", FuncDef::builder().param(list()).build(anytrue)),
+        ("alltrue", FuncDef::builder().param(list()).build(alltrue)),
+        ("regex", FuncDef::builder().params([s(), s()]).build(regex_first)),
+        ("regexall", FuncDef::builder().params([s(), s()]).build(regexall)),
     ];
     for (name, def) in defs {
         ctx.declare_func(name, def);
@@ -75,6 +79,10 @@ pub(super) const NAMES: &[&str] = &[
     "endswith",
     "jsonencode",
     "jsondecode",
+    "anytrue",
+    "alltrue",
+    "regex",
+    "regexall",
 ];
 
 fn arg(args: &FuncArgs, index: usize) -> Result<&Value, String> {
@@ -333,4 +341,40 @@ pub(super) fn from_json(json: serde_json::Value) -> Value {
         serde_json::Value::Array(items) => Value::Array(items.into_iter().map(from_json).collect()),
         serde_json::Value::Object(map) => Value::Object(map.into_iter().map(|(k, v)| (k, from_json(v))).collect()),
     }
+}
+
+fn anytrue(args: FuncArgs) -> Result<Value, String> {
+    Ok(Value::Bool(items(arg(&args, 0)?)?.iter().any(|v| matches!(v, Value::Bool(true)))))
+}
+
+fn alltrue(args: FuncArgs) -> Result<Value, String> {
+    Ok(Value::Bool(items(arg(&args, 0)?)?.iter().all(|v| matches!(v, Value::Bool(true)))))
+}
+
+/// A compiled RE2 pattern, with Terraform's error words.
+fn pattern(args: &FuncArgs) -> Result<regex::Regex, String> {
+    let pattern = text(args, 0)?;
+    regex::Regex::new(pattern).map_err(|e| format!("`{pattern}` is not a regular expression: {e}"))
+}
+
+/// One match as Terraform gives it: the matched text without capture groups, the list of
+/// the groups with them.
+fn captures(regex: &regex::Regex, found: &regex::Captures<'_>) -> Value {
+    if regex.captures_len() == 1 {
+        return Value::from(found.get(0).map_or("", |m| m.as_str()));
+    }
+    Value::Array(found.iter().skip(1).map(|g| g.map_or(Value::Null, |m| Value::from(m.as_str()))).collect())
+}
+
+fn regex_first(args: FuncArgs) -> Result<Value, String> {
+    let regex = pattern(&args)?;
+    let string = text(&args, 1)?;
+    let found = regex.captures(string).ok_or_else(|| "the pattern does not match the string".to_owned())?;
+    Ok(captures(&regex, &found))
+}
+
+fn regexall(args: FuncArgs) -> Result<Value, String> {
+    let regex = pattern(&args)?;
+    let string = text(&args, 1)?;
+    Ok(Value::Array(regex.captures_iter(string).map(|found| captures(&regex, &found)).collect()))
 }

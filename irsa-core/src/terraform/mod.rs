@@ -54,6 +54,7 @@ mod functions;
 use std::collections::BTreeMap;
 
 use hcl::eval::{Context, Evaluate};
+use hcl::expr::TraversalOperator;
 use hcl::{Block, Body, Expression, Structure, Value};
 
 use crate::error::{Error, ErrorKind, LineIndex, Location};
@@ -118,16 +119,52 @@ pub struct EvaluatedDocument {
     pub location: Location,
     /// The policy the AWS provider renders from it, or why it cannot be known offline.
     pub document: Result<PolicyDocument, Error>,
+    /// For a role whose `assume_role_policy` is a document's `json`: that document's address
+    /// (the role is found by its own address, and its policy is the document's).
+    pub refers_to: Option<String>,
 }
 
 /// Every `data "aws_iam_policy_document"` of the module made of `files` (its `.tf` files, and
 /// its `terraform.tfvars` and `*.auto.tfvars`, which are read as Terraform reads them; any
-/// file not named `.tfvars` is Terraform),
+/// file not named `.tfvars` is Terraform), and every trust policy its roles give as JSON,
 /// evaluated with `inputs`. The outer error is a file that cannot be parsed or a variable value
 /// that cannot be read; each document is then evaluated on its own, and one that cannot be (a
 /// value not known offline, a function irsa does not have) is an error naming why, while the
-/// others are read.
+/// others are read. A `module` block is an error document here: [`policy_documents_with`]
+/// follows module calls.
 pub fn policy_documents(files: &[SourceFile], inputs: &Inputs) -> Result<Vec<EvaluatedDocument>, Error> {
+    let no_modules = |_: &str, source: &str| -> Result<Vec<SourceFile>, String> {
+        Err(format!("the module `{source}` is not read here: its files were not given"))
+    };
+    policy_documents_with(files, inputs, &no_modules)
+}
+
+/// Finds the files of a called module: from the calling module's folder (the folder part of
+/// its files' names) and the call's `source` as written, the module's files (named with their
+/// folder), or why they cannot be had.
+pub type ModuleLoader<'l> = dyn Fn(&str, &str) -> Result<Vec<SourceFile>, String> + 'l;
+
+/// The most modules deep a call may go.
+const MAX_MODULE_DEPTH: usize = 16;
+
+/// [`policy_documents`], following `module` calls through `load`: a called module is
+/// evaluated with the call's arguments as its variables, and its documents are addressed
+/// `module.<name>.data.aws_iam_policy_document.<doc>` (`module.<name>[0]...` with `count`).
+pub fn policy_documents_with(
+    files: &[SourceFile],
+    inputs: &Inputs,
+    load: &ModuleLoader<'_>,
+) -> Result<Vec<EvaluatedDocument>, Error> {
+    module_documents(files, inputs, load, "", 0)
+}
+
+fn module_documents(
+    files: &[SourceFile],
+    inputs: &Inputs,
+    load: &ModuleLoader<'_>,
+    prefix: &str,
+    depth: usize,
+) -> Result<Vec<EvaluatedDocument>, Error> {
     let mut parsed = Vec::new();
     for file in files.iter().filter(|f| !f.name.ends_with(".tfvars")) {
         let body: Body = hcl::parse(&file.text).map_err(|e| in_file(file, "", format!("not valid HCL: {e}")))?;
@@ -142,6 +179,7 @@ pub fn policy_documents(files: &[SourceFile], inputs: &Inputs) -> Result<Vec<Eva
     ctx.declare_var("local", Value::Object(locals.into_iter().collect()));
 
     let mut documents = Vec::new();
+    let mut references: Vec<(&SourceFile, String, &Block, Location, &Expression)> = Vec::new();
     for (file, body) in &parsed {
         let lines = LineIndex::new(&file.text);
         let spans = block_starts(&file.text);
@@ -150,24 +188,60 @@ pub fn policy_documents(files: &[SourceFile], inputs: &Inputs) -> Result<Vec<Eva
             let location = || lines.location(&file.text, spans.get(index).copied().unwrap_or(0));
             match (block.identifier(), labels.as_slice()) {
                 ("data", ["aws_iam_policy_document", name]) => {
-                    let address = format!("data.aws_iam_policy_document.{name}");
+                    let address = format!("{prefix}data.aws_iam_policy_document.{name}");
                     let make = |ctx: &Context<'_>| render_document(name, block, ctx);
                     documents.extend(evaluated_instances(file, &address, block, location(), &ctx, make));
                 }
-                // A role's own trust policy; one that refers to a document is that document.
-                ("resource", ["aws_iam_role", name])
-                    if block
-                        .body()
-                        .attributes()
-                        .any(|a| a.key() == "assume_role_policy" && !refers_to_document(a.expr())) =>
-                {
-                    let address = format!("aws_iam_role.{name}");
-                    let make = |ctx: &Context<'_>| role_trust(block, ctx);
-                    documents.extend(evaluated_instances(file, &address, block, location(), &ctx, make));
+                // A role's own trust policy; one that refers to a document is that document,
+                // found once the documents are known.
+                ("resource", ["aws_iam_role", name]) => {
+                    let address = format!("{prefix}aws_iam_role.{name}");
+                    let Some(trust) = block.body().attributes().find(|a| a.key() == "assume_role_policy") else {
+                        continue;
+                    };
+                    if is_document_reference(trust.expr()) {
+                        references.push((*file, address, block, location(), trust.expr()));
+                    } else {
+                        let make = |ctx: &Context<'_>| role_trust(block, ctx);
+                        documents.extend(evaluated_instances(file, &address, block, location(), &ctx, make));
+                    }
+                }
+                ("module", [name]) => {
+                    let address = format!("{prefix}module.{name}");
+                    documents.extend(call_module(file, &address, block, location(), &ctx, load, depth));
                 }
                 _ => {}
             }
         }
+    }
+    for (file, address, block, location, reference) in references {
+        let aliases = match instances(&address, block, &ctx) {
+            Ok(instances) => instances
+                .into_iter()
+                .map(|(address, instance)| {
+                    let target = document_address(reference, &instance).map(|target| format!("{prefix}{target}"));
+                    let fail = |rule: String| Error::new(ErrorKind::PolicyHcl, address.as_str(), rule).at(location);
+                    let document = match &target {
+                        Ok(target) => match documents.iter().find(|d| d.address == *target) {
+                            Some(found) => found.document.clone(),
+                            None => {
+                                Err(fail(format!("its assume_role_policy is `{target}`, which is not in the module")))
+                            }
+                        },
+                        Err(rule) => Err(fail(rule.clone())),
+                    };
+                    EvaluatedDocument { document, address, file: file.name.clone(), location, refers_to: target.ok() }
+                })
+                .collect(),
+            Err(rule) => vec![EvaluatedDocument {
+                document: Err(Error::new(ErrorKind::PolicyHcl, address.as_str(), rule).at(location)),
+                address,
+                file: file.name.clone(),
+                location,
+                refers_to: None,
+            }],
+        };
+        documents.extend(aliases);
     }
     Ok(documents)
 }
@@ -264,6 +338,66 @@ fn locals(parsed: &[(&SourceFile, Body)], ctx: &Context<'_>) -> BTreeMap<String,
     }
 }
 
+/// The documents of a `module` call: each instance's module, evaluated with the call's
+/// arguments; a call that cannot be followed is one error document, at the call.
+fn call_module(
+    file: &SourceFile,
+    address: &str,
+    block: &Block,
+    location: Location,
+    ctx: &Context<'_>,
+    load: &ModuleLoader<'_>,
+    depth: usize,
+) -> Vec<EvaluatedDocument> {
+    let fail = |address: &str, rule: String| EvaluatedDocument {
+        address: address.to_owned(),
+        file: file.name.clone(),
+        location,
+        document: Err(Error::new(ErrorKind::PolicyHcl, address, rule).at(location)),
+        refers_to: None,
+    };
+    if depth >= MAX_MODULE_DEPTH {
+        return vec![fail(address, format!("modules call modules more than {MAX_MODULE_DEPTH} deep"))];
+    }
+    let source = block.body().attributes().find(|a| a.key() == "source").and_then(|a| match a.expr() {
+        Expression::String(source) => Some(source.clone()),
+        _ => None,
+    });
+    let Some(source) = source else {
+        return vec![fail(address, "a module call's `source` is a literal string".to_owned())];
+    };
+    let folder = file.name.rsplit_once('/').map_or("", |(folder, _)| folder);
+    let files = match load(folder, &source) {
+        Ok(files) => files,
+        Err(rule) => return vec![fail(address, rule)],
+    };
+    let instances = match instances(address, block, ctx) {
+        Ok(instances) => instances,
+        Err(rule) => return vec![fail(address, rule)],
+    };
+    const META: &[&str] = &["source", "version", "count", "for_each", "providers", "depends_on"];
+    let mut documents = Vec::new();
+    for (address, instance) in instances {
+        let mut inputs = Inputs::default();
+        for attribute in block.body().attributes().filter(|a| !META.contains(&a.key())) {
+            let value = match attribute.expr().evaluate(&instance) {
+                Ok(value) => value,
+                // Left out: the module's default applies, or a reference to it says what is missing.
+                Err(_) => continue,
+            };
+            match hcl::format::to_string(&Expression::from(value)) {
+                Ok(text) => inputs.vars.push((attribute.key().to_owned(), text)),
+                Err(e) => documents.push(fail(&address, format!("`{}` cannot be passed: {e}", attribute.key()))),
+            }
+        }
+        match module_documents(&files, &inputs, load, &format!("{address}."), depth + 1) {
+            Ok(found) => documents.extend(found),
+            Err(error) => documents.push(fail(&address, error.rule().to_owned())),
+        }
+    }
+    documents
+}
+
 /// The instances of a block: one, or one per `count` index or `for_each` element, each with
 /// its address and its context (`count.index`, `each.key`, `each.value`).
 fn instances<'c>(address: &str, block: &Block, ctx: &Context<'c>) -> Result<Vec<(String, Context<'c>)>, String> {
@@ -321,6 +455,7 @@ fn evaluated_instances(
         file: file.name.clone(),
         location,
         document: result.map_err(|rule| Error::new(ErrorKind::PolicyHcl, address, rule).at(location)),
+        refers_to: None,
     };
     match instances(address, block, ctx) {
         Ok(instances) => instances.iter().map(|(address, instance)| document(address, make(instance))).collect(),
@@ -354,17 +489,44 @@ fn role_trust(block: &Block, ctx: &Context<'_>) -> Result<PolicyDocument, String
     PolicyDocument::from_json(json).map_err(|e| format!("`assume_role_policy` is not a policy: {}", e.rule()))
 }
 
-/// Whether an expression is a reference to a `data "aws_iam_policy_document"` (whose document
-/// is read as one).
-fn refers_to_document(expr: &Expression) -> bool {
+/// Whether an expression is a reference to a `data "aws_iam_policy_document"`.
+fn is_document_reference(expr: &Expression) -> bool {
     match expr {
         Expression::Traversal(traversal) => {
             matches!(&traversal.expr, Expression::Variable(v) if v.as_str() == "data")
-                && matches!(traversal.operators.first(), Some(hcl::expr::TraversalOperator::GetAttr(a)) if a.as_str() == "aws_iam_policy_document")
+                && matches!(traversal.operators.first(), Some(TraversalOperator::GetAttr(a)) if a.as_str() == "aws_iam_policy_document")
         }
-        Expression::Parenthesis(inner) => refers_to_document(inner),
+        Expression::Parenthesis(inner) => is_document_reference(inner),
         _ => false,
     }
+}
+
+/// The address of the document a reference (`data.aws_iam_policy_document.x[0].json`) names,
+/// with its index or key evaluated in `ctx`.
+fn document_address(expr: &Expression, ctx: &Context<'_>) -> Result<String, String> {
+    let Expression::Traversal(traversal) = expr else {
+        return match expr {
+            Expression::Parenthesis(inner) => document_address(inner, ctx),
+            _ => Err("not a reference to a document".to_owned()),
+        };
+    };
+    let mut address = "data".to_owned();
+    for operator in &traversal.operators {
+        match operator {
+            TraversalOperator::GetAttr(name) if name.as_str() == "json" => return Ok(address),
+            TraversalOperator::GetAttr(name) => address.push_str(&format!(".{}", name.as_str())),
+            TraversalOperator::LegacyIndex(index) => address.push_str(&format!("[{index}]")),
+            TraversalOperator::Index(index) => {
+                match index.evaluate(ctx).map_err(|e| cannot_evaluate("assume_role_policy", &e))? {
+                    Value::Number(n) => address.push_str(&format!("[{n}]")),
+                    Value::String(key) => address.push_str(&format!("[{}]", serde_json::Value::String(key))),
+                    other => return Err(format!("the document's index is {other}")),
+                }
+            }
+            _ => return Err("a splat of documents is not one document".to_owned()),
+        }
+    }
+    Err("the reference does not name a document's `json`".to_owned())
 }
 
 /// A body with every attribute evaluated and every `dynamic` block expanded; at the top of a
@@ -659,12 +821,16 @@ resource "aws_iam_role" "referenced" {
 }
 "#;
         let encoded = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/ABC"},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{"oidc.eks.eu-west-1.amazonaws.com/id/ABC:aud":"sts.amazonaws.com"}}}]}"#;
-        // The referenced role is its document's (read as a document); the others are read.
+        // The others are read; the referenced role is its document's, which this module lacks.
         check(
             main,
             &[],
             &Inputs::default(),
-            &[Ok(("aws_iam_role.encoded", encoded)), Ok(("aws_iam_role.heredoc[0]", SERVICE))],
+            &[
+                Ok(("aws_iam_role.encoded", encoded)),
+                Ok(("aws_iam_role.heredoc[0]", SERVICE)),
+                Err("its assume_role_policy is `data.aws_iam_policy_document.t`, which is not in the module"),
+            ],
         );
     }
 
@@ -774,5 +940,101 @@ mod bound_tests {
         assert!(small[0].document.is_ok(), "{:?}", small[0].document);
         let large = policy_documents(&[SourceFile::new("main.tf", chain(2_000))], &Inputs::default()).unwrap();
         assert!(large[0].document.as_ref().unwrap_err().to_string().contains("cannot be evaluated offline"));
+    }
+}
+
+#[cfg(test)]
+mod module_tests {
+    use super::*;
+
+    const MODULE: &str = r#"
+variable "provider_arn" {}
+variable "subjects" { default = [] }
+locals {
+  test = anytrue([for s in var.subjects : length(regexall("[*?]", s)) > 0]) ? "StringLike" : "StringEquals"
+}
+data "aws_iam_policy_document" "assume" {
+  statement {
+    actions = ["sts:AssumeRoleWithWebIdentity"]
+    principals {
+      type        = "Federated"
+      identifiers = [var.provider_arn]
+    }
+    condition {
+      test     = local.test
+      variable = "${regex("oidc-provider/(.*)", var.provider_arn)[0]}:sub"
+      values   = [for s in var.subjects : "system:serviceaccount:${s}"]
+    }
+  }
+}
+resource "aws_iam_role" "this" {
+  name               = "x"
+  assume_role_policy = data.aws_iam_policy_document.assume.json
+}
+"#;
+
+    /// Module calls, followed through the loader, with count; roles that refer to a document
+    /// are found by their own address.
+    #[test]
+    fn module_calls_and_role_references() {
+        let root = SourceFile::new(
+            "infra/main.tf",
+            r#"
+module "web" {
+  source       = "./modules/irsa"
+  count        = 2
+  provider_arn = "arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/ABC"
+  subjects     = ["apps:web-${count.index}", "apps:web-*"]
+}
+module "remote" {
+  source = "terraform-aws-modules/iam/aws//modules/iam-role-for-service-accounts-eks"
+}
+"#,
+        );
+        let load = |folder: &str, source: &str| -> Result<Vec<SourceFile>, String> {
+            match (folder, source) {
+                ("infra", "./modules/irsa") => Ok(vec![SourceFile::new("infra/modules/irsa/main.tf", MODULE)]),
+                _ => Err(format!("not on disk: {source}")),
+            }
+        };
+        let documents = policy_documents_with(&[root], &Inputs::default(), &load).unwrap();
+        let addresses: Vec<&str> = documents.iter().map(|d| d.address.as_str()).collect();
+        assert_eq!(
+            addresses,
+            [
+                "module.web[0].data.aws_iam_policy_document.assume",
+                "module.web[0].aws_iam_role.this",
+                "module.web[1].data.aws_iam_policy_document.assume",
+                "module.web[1].aws_iam_role.this",
+                "module.remote",
+            ]
+        );
+        let first = documents[0].document.as_ref().unwrap().to_json_compact();
+        assert!(
+            first.contains(r#""StringLike":{"oidc.eks.eu-west-1.amazonaws.com/id/ABC:sub":["system:serviceaccount:apps:web-0","system:serviceaccount:apps:web-*"]}"#),
+            "{first}"
+        );
+        assert_eq!(documents[1].refers_to.as_deref(), Some("module.web[0].data.aws_iam_policy_document.assume"));
+        assert_eq!(documents[1].document, documents[0].document);
+        assert_eq!(documents[0].file, "infra/modules/irsa/main.tf");
+        assert!(documents[4].document.as_ref().unwrap_err().to_string().contains("not on disk"));
+        // Without a loader, a module call says its files were not given.
+        let alone = policy_documents(
+            &[SourceFile::new("main.tf", "module \"m\" {\n  source = \"./m\"\n}\n")],
+            &Inputs::default(),
+        )
+        .unwrap();
+        assert!(alone[0].document.as_ref().unwrap_err().to_string().contains("its files were not given"));
+        // A module that calls itself stops at the bound.
+        let looping = |_: &str, _: &str| -> Result<Vec<SourceFile>, String> {
+            Ok(vec![SourceFile::new("m/main.tf", "module \"again\" {\n  source = \"./m\"\n}\n")])
+        };
+        let deep = policy_documents_with(
+            &[SourceFile::new("main.tf", "module \"m\" {\n  source = \"./m\"\n}\n")],
+            &Inputs::default(),
+            &looping,
+        )
+        .unwrap();
+        assert!(deep[0].document.as_ref().unwrap_err().to_string().contains("more than 16 deep"), "{deep:?}");
     }
 }
