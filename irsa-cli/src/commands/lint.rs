@@ -161,7 +161,8 @@ fn lint_file(
         );
         return linted.push(Linted::unread(&shown, in_file(error)));
     }
-    let names = irsa_core::hcl::policy_document_names(&text).unwrap_or_default();
+    let names =
+        if evaluated.is_some() { irsa_core::hcl::policy_document_names(&text).unwrap_or_default() } else { Vec::new() };
     let mut reads = Vec::new();
     for (index, policy) in policies.into_iter().enumerate() {
         match (policy, names.get(index), &evaluated) {

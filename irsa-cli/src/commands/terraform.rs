@@ -73,11 +73,16 @@ pub(crate) fn evaluated_documents(
     let documents = policy_documents_with(&files, inputs, &load_module)
         .map_err(|error| Failure::InFile { file: shown.to_owned(), error })?;
     // This file's documents, and those of the modules it calls.
+    let called: std::collections::HashSet<&str> = text
+        .lines()
+        .filter_map(|line| line.trim_start().strip_prefix("module \""))
+        .filter_map(|rest| rest.split_once('"').map(|(name, _)| name))
+        .collect();
     let calls_here = |address: &str| {
         address
             .strip_prefix("module.")
             .and_then(|rest| rest.split(['.', '[']).next())
-            .is_some_and(|name| text.contains(&format!("module \"{name}\"")))
+            .is_some_and(|name| called.contains(name))
     };
     Ok(documents.into_iter().filter(|d| d.file == shown || calls_here(&d.address)).collect())
 }

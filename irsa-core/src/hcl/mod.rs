@@ -10,7 +10,7 @@ mod convert;
 mod escape;
 mod layout;
 mod provider_json;
-mod read;
+pub(crate) mod read;
 
 use hcl::expr::{Traversal, Variable};
 use hcl::{Attribute, Block, Body, Expression, Identifier};

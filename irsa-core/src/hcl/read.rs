@@ -225,6 +225,13 @@ fn heredoc_end(source: &str, at: usize) -> usize {
     source.len()
 }
 
+/// The document of a block built in memory (Terraform evaluated by `crate::terraform`), read by
+/// the same rules as one from text; its errors have no location of their own.
+pub(crate) fn document_of_block(block: &Block, name: &str) -> Result<PolicyDocument, Error> {
+    let lines = LineIndex::new("");
+    Reader { text: "", lines: &lines }.document(name.to_owned(), block).map(|read| read.document)
+}
+
 fn or_none(list: &str) -> &str {
     if list.is_empty() { "none" } else { list }
 }

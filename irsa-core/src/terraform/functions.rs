@@ -102,11 +102,7 @@ fn items(value: &Value) -> Result<&Vec<Value>, String> {
 fn replace(args: FuncArgs) -> Result<Value, String> {
     let (string, search, replacement) = (text(&args, 0)?, text(&args, 1)?, text(&args, 2)?);
     match search.strip_prefix('/').and_then(|s| s.strip_suffix('/')).filter(|_| search.len() > 1) {
-        Some(pattern) => {
-            let regex =
-                regex::Regex::new(pattern).map_err(|e| format!("`{pattern}` is not a regular expression: {e}"))?;
-            Ok(Value::from(regex.replace_all(string, replacement).into_owned()))
-        }
+        Some(pattern) => Ok(Value::from(compile(pattern)?.replace_all(string, replacement).into_owned())),
         None if search.is_empty() => Ok(Value::from(string)),
         None => Ok(Value::from(string.replace(search, replacement))),
     }
@@ -351,10 +347,28 @@ fn alltrue(args: FuncArgs) -> Result<Value, String> {
     Ok(Value::Bool(items(arg(&args, 0)?)?.iter().all(|v| matches!(v, Value::Bool(true)))))
 }
 
-/// A compiled RE2 pattern, with Terraform's error words.
+/// A compiled RE2 pattern, with Terraform's error words; compiled once per thread (hcl-rs'
+/// functions hold no state, and a module called a thousand times asks for the same patterns).
+fn compile(pattern: &str) -> Result<regex::Regex, String> {
+    thread_local! {
+        static COMPILED: std::cell::RefCell<std::collections::HashMap<String, regex::Regex>> = Default::default();
+    }
+    COMPILED.with(|compiled| {
+        if let Some(regex) = compiled.borrow().get(pattern) {
+            return Ok(regex.clone());
+        }
+        let regex = regex::Regex::new(pattern).map_err(|e| format!("`{pattern}` is not a regular expression: {e}"))?;
+        let mut compiled = compiled.borrow_mut();
+        // Bounded: patterns come from the input.
+        if compiled.len() < 256 {
+            compiled.insert(pattern.to_owned(), regex.clone());
+        }
+        Ok(regex)
+    })
+}
+
 fn pattern(args: &FuncArgs) -> Result<regex::Regex, String> {
-    let pattern = text(args, 0)?;
-    regex::Regex::new(pattern).map_err(|e| format!("`{pattern}` is not a regular expression: {e}"))
+    compile(text(args, 0)?)
 }
 
 /// One match as Terraform gives it: the matched text without capture groups, the list of

@@ -155,22 +155,75 @@ pub fn policy_documents_with(
     inputs: &Inputs,
     load: &ModuleLoader<'_>,
 ) -> Result<Vec<EvaluatedDocument>, Error> {
-    module_documents(files, inputs, load, "", 0)
+    let root = ParsedModule::parse(files.to_vec())?;
+    let modules = ModuleCache::default();
+    module_documents(&root, inputs, &[], &Calls { load, modules: &modules }, "", 0)
+}
+
+/// A module's files, with the Terraform ones parsed (and where their blocks start), once.
+struct ParsedModule {
+    files: Vec<SourceFile>,
+    /// Each Terraform file (by its index in `files`), parsed.
+    parsed: Vec<(usize, Body, Vec<usize>)>,
+}
+
+impl ParsedModule {
+    fn parse(files: Vec<SourceFile>) -> Result<ParsedModule, Error> {
+        let mut parsed = Vec::new();
+        for (index, file) in files.iter().enumerate().filter(|(_, f)| !f.name.ends_with(".tfvars")) {
+            // Parsed once by hcl-edit: where the blocks start, then hcl-rs' structure of it.
+            let edit = hcl_edit::parser::parse_body(&file.text)
+                .map_err(|e| in_file(file, "", format!("not valid HCL: {e}")))?;
+            let spans = block_starts(&edit);
+            parsed.push((index, Body::from(edit), spans));
+        }
+        Ok(ParsedModule { files, parsed })
+    }
+
+    /// Each Terraform file with its parsed body.
+    fn bodies(&self) -> impl Iterator<Item = (&SourceFile, &Body, &[usize])> {
+        self.parsed
+            .iter()
+            .filter_map(|(index, body, spans)| self.files.get(*index).map(|f| (f, body, spans.as_slice())))
+    }
+}
+
+/// The modules called so far, by calling folder and source: each is loaded and parsed once,
+/// however many calls name it.
+type ModuleCache = std::cell::RefCell<BTreeMap<(String, String), std::rc::Rc<Result<ParsedModule, String>>>>;
+
+/// How module calls are followed: the caller's loader, and what it loaded.
+struct Calls<'a, 'l> {
+    load: &'a ModuleLoader<'l>,
+    modules: &'a ModuleCache,
+}
+
+impl Calls<'_, '_> {
+    fn module(&self, folder: &str, source: &str) -> std::rc::Rc<Result<ParsedModule, String>> {
+        let key = (folder.to_owned(), source.to_owned());
+        if let Some(found) = self.modules.borrow().get(&key) {
+            return found.clone();
+        }
+        let module = std::rc::Rc::new(
+            (self.load)(folder, source).and_then(|files| ParsedModule::parse(files).map_err(|e| e.to_string())),
+        );
+        self.modules.borrow_mut().insert(key, module.clone());
+        module
+    }
 }
 
 fn module_documents(
-    files: &[SourceFile],
+    module: &ParsedModule,
     inputs: &Inputs,
-    load: &ModuleLoader<'_>,
+    given: &[(String, Value)],
+    calls: &Calls<'_, '_>,
     prefix: &str,
     depth: usize,
 ) -> Result<Vec<EvaluatedDocument>, Error> {
-    let mut parsed = Vec::new();
-    for file in files.iter().filter(|f| !f.name.ends_with(".tfvars")) {
-        let body: Body = hcl::parse(&file.text).map_err(|e| in_file(file, "", format!("not valid HCL: {e}")))?;
-        parsed.push((file, body));
-    }
-    let variables = variables(files, &parsed, inputs)?;
+    let files = &module.files;
+    let parsed: Vec<(&SourceFile, &Body)> = module.bodies().map(|(f, b, _)| (f, b)).collect();
+    let mut variables = variables(files, &parsed, inputs)?;
+    variables.extend(given.iter().cloned());
     let mut ctx = Context::new();
     functions::declare(&mut ctx);
     ctx.declare_var("var", Value::Object(variables.into_iter().collect()));
@@ -180,9 +233,8 @@ fn module_documents(
 
     let mut documents = Vec::new();
     let mut references: Vec<(&SourceFile, String, &Block, Location, &Expression)> = Vec::new();
-    for (file, body) in &parsed {
+    for (file, body, spans) in module.bodies() {
         let lines = LineIndex::new(&file.text);
-        let spans = block_starts(&file.text);
         for (index, block) in body.blocks().enumerate() {
             let labels: Vec<&str> = block.labels().iter().map(|l| l.as_str()).collect();
             let location = || lines.location(&file.text, spans.get(index).copied().unwrap_or(0));
@@ -200,7 +252,7 @@ fn module_documents(
                         continue;
                     };
                     if is_document_reference(trust.expr()) {
-                        references.push((*file, address, block, location(), trust.expr()));
+                        references.push((file, address, block, location(), trust.expr()));
                     } else {
                         let make = |ctx: &Context<'_>| role_trust(block, ctx);
                         documents.extend(evaluated_instances(file, &address, block, location(), &ctx, make));
@@ -208,7 +260,7 @@ fn module_documents(
                 }
                 ("module", [name]) => {
                     let address = format!("{prefix}module.{name}");
-                    documents.extend(call_module(file, &address, block, location(), &ctx, load, depth));
+                    documents.extend(call_module(file, &address, block, location(), &ctx, calls, depth));
                 }
                 _ => {}
             }
@@ -250,11 +302,10 @@ fn in_file(file: &SourceFile, value: &str, rule: String) -> Error {
     Error::new(ErrorKind::PolicyHcl, value, format!("{}: {rule}", file.name))
 }
 
-/// The byte offsets where the top-level blocks of `text` start, in order (hcl-edit keeps
+/// The byte offsets where the top-level blocks of a parsed file start, in order (hcl-edit keeps
 /// spans; hcl-rs does not).
-fn block_starts(text: &str) -> Vec<usize> {
+fn block_starts(body: &hcl_edit::structure::Body) -> Vec<usize> {
     use hcl_edit::Span;
-    let Ok(body) = hcl_edit::parser::parse_body(text) else { return Vec::new() };
     body.iter()
         .filter_map(|structure| match structure {
             hcl_edit::structure::Structure::Block(block) => Some(block.span().map_or(0, |s| s.start)),
@@ -268,7 +319,7 @@ fn block_starts(text: &str) -> Vec<usize> {
 /// without a value is left out (a reference to it says so).
 fn variables(
     files: &[SourceFile],
-    parsed: &[(&SourceFile, Body)],
+    parsed: &[(&SourceFile, &Body)],
     inputs: &Inputs,
 ) -> Result<BTreeMap<String, Value>, Error> {
     let empty = Context::new();
@@ -307,7 +358,7 @@ fn variables(
 
 /// The module's locals that evaluate with what is known: each pass evaluates those whose
 /// references are known, until a pass adds nothing (a cycle, or an unknown, leaves them out).
-fn locals(parsed: &[(&SourceFile, Body)], ctx: &Context<'_>) -> BTreeMap<String, Value> {
+fn locals(parsed: &[(&SourceFile, &Body)], ctx: &Context<'_>) -> BTreeMap<String, Value> {
     let mut pending: Vec<(String, Expression)> = parsed
         .iter()
         .flat_map(|(_, body)| body.blocks().filter(|b| b.identifier() == "locals"))
@@ -346,7 +397,7 @@ fn call_module(
     block: &Block,
     location: Location,
     ctx: &Context<'_>,
-    load: &ModuleLoader<'_>,
+    calls: &Calls<'_, '_>,
     depth: usize,
 ) -> Vec<EvaluatedDocument> {
     let fail = |address: &str, rule: String| EvaluatedDocument {
@@ -367,9 +418,10 @@ fn call_module(
         return vec![fail(address, "a module call's `source` is a literal string".to_owned())];
     };
     let folder = file.name.rsplit_once('/').map_or("", |(folder, _)| folder);
-    let files = match load(folder, &source) {
-        Ok(files) => files,
-        Err(rule) => return vec![fail(address, rule)],
+    let module = calls.module(folder, &source);
+    let module = match module.as_ref() {
+        Ok(module) => module,
+        Err(rule) => return vec![fail(address, rule.clone())],
     };
     let instances = match instances(address, block, ctx) {
         Ok(instances) => instances,
@@ -378,19 +430,15 @@ fn call_module(
     const META: &[&str] = &["source", "version", "count", "for_each", "providers", "depends_on"];
     let mut documents = Vec::new();
     for (address, instance) in instances {
-        let mut inputs = Inputs::default();
-        for attribute in block.body().attributes().filter(|a| !META.contains(&a.key())) {
-            let value = match attribute.expr().evaluate(&instance) {
-                Ok(value) => value,
-                // Left out: the module's default applies, or a reference to it says what is missing.
-                Err(_) => continue,
-            };
-            match hcl::format::to_string(&Expression::from(value)) {
-                Ok(text) => inputs.vars.push((attribute.key().to_owned(), text)),
-                Err(e) => documents.push(fail(&address, format!("`{}` cannot be passed: {e}", attribute.key()))),
-            }
-        }
-        match module_documents(&files, &inputs, load, &format!("{address}."), depth + 1) {
+        // The call's arguments are the module's variables; one that cannot be evaluated is left
+        // out (the module's default applies, or a reference to it says what is missing).
+        let given: Vec<(String, Value)> = block
+            .body()
+            .attributes()
+            .filter(|a| !META.contains(&a.key()))
+            .filter_map(|a| a.expr().evaluate(&instance).ok().map(|value| (a.key().to_owned(), value)))
+            .collect();
+        match module_documents(module, &Inputs::default(), &given, calls, &format!("{address}."), depth + 1) {
             Ok(found) => documents.extend(found),
             Err(error) => documents.push(fail(&address, error.rule().to_owned())),
         }
@@ -466,12 +514,10 @@ fn evaluated_instances(
 /// The document a `data "aws_iam_policy_document"` block renders in `ctx`.
 fn render_document(name: &str, block: &Block, ctx: &Context<'_>) -> Result<PolicyDocument, String> {
     let body = evaluate_body(block.body(), ctx, true)?;
-    let literal = Body::builder()
-        .add_block(Block::builder("data").add_labels(["aws_iam_policy_document", name]).add_structures(body).build())
-        .build();
-    let text = hcl::to_string(&literal).map_err(|e| format!("cannot be printed as HCL: {e}"))?;
-    crate::hcl::read_policy_document(&text, Some(name))
-        .map(|read| read.document)
+    let literal = Block::builder("data").add_labels(["aws_iam_policy_document", name]).add_structures(body).build();
+    // Handed to the literal reader as hcl-edit's structure, without printing and parsing again.
+    let literal: hcl_edit::structure::Block = literal.into();
+    crate::hcl::read::document_of_block(&literal, name)
         .map_err(|e| format!("evaluated, it is not a document the AWS provider reads: {}", e.rule()))
 }
 
