@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use irsa_core::read::{PolicySource, ReadPolicy};
-use irsa_core::terraform::{EvaluatedDocument, Inputs, SourceFile, policy_documents_with};
+use irsa_core::terraform::{EvaluatedDocument, Inputs, ModuleCall, SourceFile, policy_documents_with};
 
 use crate::cli::TerraformInputs;
 use crate::failure::Failure;
@@ -70,7 +70,9 @@ pub(crate) fn evaluated_documents(
     inputs: &Inputs,
 ) -> Result<Vec<EvaluatedDocument>, Failure> {
     let files = module_files(path, shown, text)?;
-    let documents = policy_documents_with(&files, inputs, &load_module)
+    let root = path.parent().filter(|p| !p.as_os_str().is_empty() && path != Path::new("-")).unwrap_or(Path::new("."));
+    let load = |call: &ModuleCall<'_>| load_module(root, call);
+    let documents = policy_documents_with(&files, inputs, &load)
         .map_err(|error| Failure::InFile { file: shown.to_owned(), error })?;
     // This file's documents, and those of the modules it calls.
     let called: std::collections::HashSet<&str> = text
@@ -87,16 +89,33 @@ pub(crate) fn evaluated_documents(
     Ok(documents.into_iter().filter(|d| d.file == shown || calls_here(&d.address)).collect())
 }
 
-/// The files of a module a call names by a local `source` (`./x`, `../x`, from the calling
-/// module's folder): its `.tf` files, named with their folder. Other sources (the registry,
-/// git) are fetched by `terraform init`, which irsa does not run.
-fn load_module(folder: &str, source: &str) -> Result<Vec<SourceFile>, String> {
-    if !(source.starts_with("./") || source.starts_with("../")) {
-        return Err(format!(
-            "the module `{source}` is not on disk here: irsa follows local sources (./ and ../); run `terraform init` for the others (its .terraform/modules are not read yet)"
-        ));
-    }
-    let folder = Path::new(folder).join(source);
+/// The files of a called module: a local `source` (`./x`, `../x`) from the calling module's
+/// folder; any other (the registry, git) where `terraform init` put it, by the call's key in
+/// the root module's `.terraform/modules/modules.json`.
+fn load_module(root: &Path, call: &ModuleCall<'_>) -> Result<Vec<SourceFile>, String> {
+    let folder = if call.source.starts_with("./") || call.source.starts_with("../") {
+        Path::new(call.folder).join(call.source)
+    } else {
+        let manifest = root.join(".terraform/modules/modules.json");
+        let text = read_text(&manifest, MAX_POLICY_BYTES).map_err(|_| {
+            format!(
+                "the module `{}` is downloaded by `terraform init`, and `{}` is not there: run `terraform init` in `{}`",
+                call.source,
+                manifest.display(),
+                root.display()
+            )
+        })?;
+        let modules: serde_json::Value = serde_json::from_str(&text)
+            .map_err(|e| format!("`{}` is not terraform init's record: {e}", manifest.display()))?;
+        let dir = modules["Modules"]
+            .as_array()
+            .and_then(|list| list.iter().find(|m| m["Key"] == call.key))
+            .and_then(|m| m["Dir"].as_str())
+            .ok_or_else(|| {
+                format!("`{}` has no module `{}`: run `terraform init` again", manifest.display(), call.key)
+            })?;
+        root.join(dir)
+    };
     let entries = std::fs::read_dir(&folder).map_err(|e| format!("`{}`: {e}", folder.display()))?;
     let mut names: Vec<String> = entries
         .flatten()

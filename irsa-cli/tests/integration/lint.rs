@@ -458,3 +458,29 @@ fn generated_terraform_reads_back() {
     assert_eq!(run.code, Some(2));
     assert!(run.stderr.contains("no document or role at `module.nobody.aws_iam_role.this` (found: "), "{}", run.stderr);
 }
+
+/// A registry module that `terraform init` downloaded (terraform-aws-modules' IRSA role, as
+/// its README calls it) is read from `.terraform/modules`, by the key modules.json records;
+/// without the download, the message says to run `terraform init`.
+#[test]
+fn downloaded_modules_are_read() {
+    let root = workspace_root().join("examples/terraform/registry-call");
+    let run = lint(&[root.to_str().unwrap()]);
+    assert_eq!((run.code, run.stdout.as_str()), (Some(0), "no findings in 1 policy\n"), "{}", run.stderr);
+    let main = root.join("main.tf");
+    let converted =
+        irsa(&["convert", main.to_str().unwrap(), "--address", "module.irsa.aws_iam_role.this[0]", "--to", "json"]);
+    assert_eq!(converted.code, Some(0), "{}", converted.stderr);
+    let provider =
+        "arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE";
+    let built = irsa(&["policy", "--provider", provider, "--sa", "kube-system:external-dns"]);
+    let (a, b): (Value, Value) =
+        (serde_json::from_str(&converted.stdout).unwrap(), serde_json::from_str(&built.stdout).unwrap());
+    assert_eq!(a, b);
+    // Not initialised: said, with what to do.
+    let dir = temp_dir("not-initialised");
+    fs::copy(&main, dir.join("main.tf")).unwrap();
+    let run = lint(&["--format", "json", dir.to_str().unwrap()]);
+    assert_eq!(run.code, Some(2), "{}{}", run.stdout, run.stderr);
+    assert!(run.stderr.contains("run `terraform init`"), "{}", run.stderr);
+}

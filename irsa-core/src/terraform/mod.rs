@@ -133,16 +133,27 @@ pub struct EvaluatedDocument {
 /// others are read. A `module` block is an error document here: [`policy_documents_with`]
 /// follows module calls.
 pub fn policy_documents(files: &[SourceFile], inputs: &Inputs) -> Result<Vec<EvaluatedDocument>, Error> {
-    let no_modules = |_: &str, source: &str| -> Result<Vec<SourceFile>, String> {
-        Err(format!("the module `{source}` is not read here: its files were not given"))
+    let no_modules = |call: &ModuleCall<'_>| -> Result<Vec<SourceFile>, String> {
+        Err(format!("the module `{}` is not read here: its files were not given", call.source))
     };
     policy_documents_with(files, inputs, &no_modules)
 }
 
-/// Finds the files of a called module: from the calling module's folder (the folder part of
-/// its files' names) and the call's `source` as written, the module's files (named with their
-/// folder), or why they cannot be had.
-pub type ModuleLoader<'l> = dyn Fn(&str, &str) -> Result<Vec<SourceFile>, String> + 'l;
+/// A `module` call, as a [`ModuleLoader`] is asked for its files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ModuleCall<'c> {
+    /// The calling module's folder (the folder part of its files' names).
+    pub folder: &'c str,
+    /// The call's `source`, as written.
+    pub source: &'c str,
+    /// The call's key as `terraform init` records it in `.terraform/modules/modules.json`:
+    /// the module names from the root, dot-separated (`irsa`, `eks.irsa`).
+    pub key: &'c str,
+}
+
+/// Finds the files of a called module (named with their folder), or says why they cannot be
+/// had. The caller does the reading: irsa-core does no I/O.
+pub type ModuleLoader<'l> = dyn Fn(&ModuleCall<'_>) -> Result<Vec<SourceFile>, String> + 'l;
 
 /// The most modules deep a call may go.
 const MAX_MODULE_DEPTH: usize = 16;
@@ -199,15 +210,19 @@ struct Calls<'a, 'l> {
 }
 
 impl Calls<'_, '_> {
-    fn module(&self, folder: &str, source: &str) -> std::rc::Rc<Result<ParsedModule, String>> {
-        let key = (folder.to_owned(), source.to_owned());
-        if let Some(found) = self.modules.borrow().get(&key) {
+    fn module(&self, call: &ModuleCall<'_>) -> std::rc::Rc<Result<ParsedModule, String>> {
+        // A local source is the same files for every call; a downloaded one is found by key.
+        let local = call.source.starts_with("./") || call.source.starts_with("../");
+        let cache_key = (
+            call.folder.to_owned(),
+            if local { call.source.to_owned() } else { format!("{}#{}", call.source, call.key) },
+        );
+        if let Some(found) = self.modules.borrow().get(&cache_key) {
             return found.clone();
         }
-        let module = std::rc::Rc::new(
-            (self.load)(folder, source).and_then(|files| ParsedModule::parse(files).map_err(|e| e.to_string())),
-        );
-        self.modules.borrow_mut().insert(key, module.clone());
+        let module =
+            std::rc::Rc::new((self.load)(call).and_then(|files| ParsedModule::parse(files).map_err(|e| e.to_string())));
+        self.modules.borrow_mut().insert(cache_key, module.clone());
         module
     }
 }
@@ -418,7 +433,14 @@ fn call_module(
         return vec![fail(address, "a module call's `source` is a literal string".to_owned())];
     };
     let folder = file.name.rsplit_once('/').map_or("", |(folder, _)| folder);
-    let module = calls.module(folder, &source);
+    // `module.a[0].module.b` is `a.b` in modules.json.
+    let key: Vec<&str> = address
+        .split("module.")
+        .filter(|part| !part.is_empty())
+        .map(|part| part.trim_end_matches('.').split('[').next().unwrap_or(part))
+        .collect();
+    let key = key.join(".");
+    let module = calls.module(&ModuleCall { folder, source: &source, key: &key });
     let module = match module.as_ref() {
         Ok(module) => module,
         Err(rule) => return vec![fail(address, rule.clone())],
@@ -1037,10 +1059,10 @@ module "remote" {
 }
 "#,
         );
-        let load = |folder: &str, source: &str| -> Result<Vec<SourceFile>, String> {
-            match (folder, source) {
-                ("infra", "./modules/irsa") => Ok(vec![SourceFile::new("infra/modules/irsa/main.tf", MODULE)]),
-                _ => Err(format!("not on disk: {source}")),
+        let load = |call: &ModuleCall<'_>| -> Result<Vec<SourceFile>, String> {
+            match (call.folder, call.source, call.key) {
+                ("infra", "./modules/irsa", "web") => Ok(vec![SourceFile::new("infra/modules/irsa/main.tf", MODULE)]),
+                _ => Err(format!("not on disk: {} ({})", call.source, call.key)),
             }
         };
         let documents = policy_documents_with(&[root], &Inputs::default(), &load).unwrap();
@@ -1063,7 +1085,9 @@ module "remote" {
         assert_eq!(documents[1].refers_to.as_deref(), Some("module.web[0].data.aws_iam_policy_document.assume"));
         assert_eq!(documents[1].document, documents[0].document);
         assert_eq!(documents[0].file, "infra/modules/irsa/main.tf");
-        assert!(documents[4].document.as_ref().unwrap_err().to_string().contains("not on disk"));
+        assert!(documents[4].document.as_ref().unwrap_err().to_string().contains(
+            "not on disk: terraform-aws-modules/iam/aws//modules/iam-role-for-service-accounts-eks (remote)"
+        ));
         // Without a loader, a module call says its files were not given.
         let alone = policy_documents(
             &[SourceFile::new("main.tf", "module \"m\" {\n  source = \"./m\"\n}\n")],
@@ -1072,7 +1096,7 @@ module "remote" {
         .unwrap();
         assert!(alone[0].document.as_ref().unwrap_err().to_string().contains("its files were not given"));
         // A module that calls itself stops at the bound.
-        let looping = |_: &str, _: &str| -> Result<Vec<SourceFile>, String> {
+        let looping = |_: &ModuleCall<'_>| -> Result<Vec<SourceFile>, String> {
             Ok(vec![SourceFile::new("m/main.tf", "module \"again\" {\n  source = \"./m\"\n}\n")])
         };
         let deep = policy_documents_with(
