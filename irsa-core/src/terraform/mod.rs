@@ -168,7 +168,8 @@ pub fn policy_documents_with(
 ) -> Result<Vec<EvaluatedDocument>, Error> {
     let root = ParsedModule::parse(files.to_vec())?;
     let modules = ModuleCache::default();
-    module_documents(&root, inputs, &[], &Calls { load, modules: &modules }, "", 0)
+    let calls = Calls { load, modules: &modules, evaluated: std::cell::Cell::new(0) };
+    module_documents(&root, inputs, &[], &calls, "", 0)
 }
 
 /// A module's files, with the Terraform ones parsed (and where their blocks start), once.
@@ -207,7 +208,12 @@ type ModuleCache = std::cell::RefCell<BTreeMap<(String, String), std::rc::Rc<Res
 struct Calls<'a, 'l> {
     load: &'a ModuleLoader<'l>,
     modules: &'a ModuleCache,
+    /// Module instances evaluated so far, against [`MAX_MODULE_INSTANCES`].
+    evaluated: std::cell::Cell<usize>,
 }
+
+/// The most module instances one evaluation may make, whatever `count` and nesting ask for.
+const MAX_MODULE_INSTANCES: usize = 20_000;
 
 impl Calls<'_, '_> {
     fn module(&self, call: &ModuleCall<'_>) -> std::rc::Rc<Result<ParsedModule, String>> {
@@ -452,6 +458,11 @@ fn call_module(
     const META: &[&str] = &["source", "version", "count", "for_each", "providers", "depends_on"];
     let mut documents = Vec::new();
     for (address, instance) in instances {
+        calls.evaluated.set(calls.evaluated.get() + 1);
+        if calls.evaluated.get() > MAX_MODULE_INSTANCES {
+            documents.push(fail(&address, format!("the modules make more than {MAX_MODULE_INSTANCES} instances")));
+            break;
+        }
         // The call's arguments are the module's variables; one that cannot be evaluated is left
         // out (the module's default applies, or a reference to it says what is missing).
         let given: Vec<(String, Value)> = block
@@ -1106,5 +1117,19 @@ module "remote" {
         )
         .unwrap();
         assert!(deep[0].document.as_ref().unwrap_err().to_string().contains("more than 16 deep"), "{deep:?}");
+        // A module that calls itself ten thousand times a level stops at the bound on instances.
+        let fanning = |_: &ModuleCall<'_>| -> Result<Vec<SourceFile>, String> {
+            Ok(vec![SourceFile::new("m/main.tf", "module \"again\" {\n  source = \"./m\"\n  count  = 10000\n}\n")])
+        };
+        let wide = policy_documents_with(
+            &[SourceFile::new("main.tf", "module \"m\" {\n  source = \"./m\"\n}\n")],
+            &Inputs::default(),
+            &fanning,
+        )
+        .unwrap();
+        assert!(
+            wide.iter()
+                .any(|d| d.document.as_ref().is_err_and(|e| e.to_string().contains("more than 20000 instances")))
+        );
     }
 }
