@@ -166,7 +166,7 @@ fn lint_file(
     let mut reads = Vec::new();
     for (index, policy) in policies.into_iter().enumerate() {
         match (policy, names.get(index), &evaluated) {
-            (Ok(read), _, _) => reads.push(Ok(read)),
+            (Ok(read), _, _) => reads.push((shown.clone(), Ok(read))),
             // Evaluated: the block's instances (none, with `count = 0`).
             (Err(_), Some(name), Some(evaluated)) => {
                 if !evaluated.iter().any(|d| terraform::is_document_of_block(&d.address, name)) {
@@ -176,18 +176,19 @@ fn lint_file(
                     evaluated
                         .iter()
                         .filter(|d| terraform::is_document_of_block(&d.address, name))
-                        .map(terraform::read_policy),
+                        .map(|d| (d.file.clone(), terraform::read_policy(d))),
                 );
             }
-            (Err(error), _, _) => reads.push(Err(error)),
+            (Err(error), _, _) => reads.push((shown.clone(), Err(error))),
         }
     }
-    reads.extend(roles.into_iter().map(terraform::read_policy));
-    for read in reads {
+    // Each finding is reported in the file its document is written in (a module's, for a call).
+    reads.extend(roles.into_iter().map(|d| (d.file.clone(), terraform::read_policy(d))));
+    for (file, read) in reads {
         let read = match read {
             Ok(read) => read,
             Err(error) => {
-                linted.push(Linted::unread(&shown, in_file(error)));
+                linted.push(Linted::unread(&file, Failure::InFile { file: file.clone(), error }));
                 continue;
             }
         };
@@ -202,11 +203,11 @@ fn lint_file(
                     policy.as_deref().map(|n| format!(" (data.aws_iam_policy_document.{n})")).unwrap_or_default()
                 ));
             }
-            linted.push(Linted { file: shown.clone(), policy, findings: Vec::new(), skipped: true, unread: None });
+            linted.push(Linted { file, policy, findings: Vec::new(), skipped: true, unread: None });
             continue;
         }
         let findings = lint_read(&read, options);
-        linted.push(Linted { file: shown.clone(), policy, findings, skipped: false, unread: None });
+        linted.push(Linted { file, policy, findings, skipped: false, unread: None });
     }
 }
 

@@ -484,3 +484,27 @@ fn downloaded_modules_are_read() {
     assert_eq!(run.code, Some(2), "{}{}", run.stdout, run.stderr);
     assert!(run.stderr.contains("run `terraform init`"), "{}", run.stderr);
 }
+
+/// A module call's argument that cannot be known offline makes the call an error (never the
+/// module's default in its place), and a module's findings are reported in the module's file.
+#[test]
+fn module_arguments_and_findings_where_they_are() {
+    let dir = temp_dir("module-args");
+    fs::create_dir_all(dir.join("modules/irsa")).unwrap();
+    fs::write(
+        dir.join("modules/irsa/main.tf"),
+        "variable \"namespace\" {\n  default = \"*\"\n}\n\ndata \"aws_iam_policy_document\" \"assume\" {\n  statement {\n    actions = [\"sts:AssumeRoleWithWebIdentity\"]\n\n    principals {\n      type        = \"Federated\"\n      identifiers = [\"arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/ABC\"]\n    }\n\n    condition {\n      test     = \"StringEquals\"\n      variable = \"oidc.eks.eu-west-1.amazonaws.com/id/ABC:sub\"\n      values   = [\"system:serviceaccount:${var.namespace}:web\"]\n    }\n  }\n}\n",
+    )
+    .unwrap();
+    let main = dir.join("main.tf");
+    fs::write(&main, "module \"web\" {\n  source    = \"./modules/irsa\"\n  namespace = aws_x.y.ns\n}\n").unwrap();
+    let run = lint(&[main.to_str().unwrap()]);
+    assert_eq!(run.code, Some(2), "{}{}", run.stdout, run.stderr);
+    assert!(run.stderr.contains("`namespace` cannot be evaluated offline"), "{}", run.stderr);
+    fs::write(&main, "module \"web\" {\n  source    = \"./modules/irsa\"\n  namespace = \"apps\"\n}\n").unwrap();
+    let run = lint(&["--format", "json", main.to_str().unwrap()]);
+    let json: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(json["findings"][0]["policy"], "module.web.data.aws_iam_policy_document.assume", "{}", run.stdout);
+    assert!(json["findings"][0]["file"].as_str().unwrap().ends_with("modules/irsa/main.tf"), "{}", run.stdout);
+    assert_eq!(json["findings"][0]["line"], 5, "{}", run.stdout);
+}

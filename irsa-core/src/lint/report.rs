@@ -24,7 +24,8 @@ impl FileFindings<'_> {
     fn title(&self) -> String {
         match self.policy {
             // A role's trust policy is named by its address; a document by its block's name.
-            Some(name) if name.starts_with("aws_iam_role.") => format!("{} ({name})", self.file),
+            // (Terraform names have no dot: one with a dot is an address.)
+            Some(name) if name.contains('.') => format!("{} ({name})", self.file),
             Some(name) => format!("{} (data.aws_iam_policy_document.{name})", self.file),
             None => self.file.to_owned(),
         }

@@ -463,14 +463,23 @@ fn call_module(
             documents.push(fail(&address, format!("the modules make more than {MAX_MODULE_INSTANCES} instances")));
             break;
         }
-        // The call's arguments are the module's variables; one that cannot be evaluated is left
-        // out (the module's default applies, or a reference to it says what is missing).
-        let given: Vec<(String, Value)> = block
-            .body()
-            .attributes()
-            .filter(|a| !META.contains(&a.key()))
-            .filter_map(|a| a.expr().evaluate(&instance).ok().map(|value| (a.key().to_owned(), value)))
-            .collect();
+        // The call's arguments are the module's variables. One that cannot be evaluated makes the
+        // call an error: the module's default must never stand in for a value the caller gave.
+        let mut given = Vec::new();
+        let mut unknown = None;
+        for attribute in block.body().attributes().filter(|a| !META.contains(&a.key())) {
+            match attribute.expr().evaluate(&instance) {
+                Ok(value) => given.push((attribute.key().to_owned(), value)),
+                Err(error) => {
+                    unknown = Some(cannot_evaluate(attribute.key(), &error));
+                    break;
+                }
+            }
+        }
+        if let Some(rule) = unknown {
+            documents.push(fail(&address, rule));
+            continue;
+        }
         match module_documents(module, &Inputs::default(), &given, calls, &format!("{address}."), depth + 1) {
             Ok(found) => documents.extend(found),
             Err(error) => documents.push(fail(&address, error.rule().to_owned())),
@@ -620,7 +629,10 @@ fn evaluate_body(body: &Body, ctx: &Context<'_>, top: bool) -> Result<Vec<Struct
                     continue;
                 }
                 let value = attribute.expr().evaluate(ctx).map_err(|e| cannot_evaluate(key, &e))?;
-                out.push(Structure::Attribute(hcl::Attribute::new(key, Expression::from(value))));
+                // A null argument is an argument not given, as Terraform reads it.
+                if value != Value::Null {
+                    out.push(Structure::Attribute(hcl::Attribute::new(key, Expression::from(value))));
+                }
             }
             Structure::Block(block) if block.identifier() == "dynamic" => out.extend(expand_dynamic(block, ctx)?),
             Structure::Block(block) => {
