@@ -26,6 +26,8 @@ const SUBJECTS: &[&str] = &[
     "system:serviceaccount:default:web",
     "system:serviceaccount:kube-system:app",
     "system:serviceaccount:apps:app-1",
+    // One no value of the pool names: a deny-list of all the others still lets it in.
+    "system:serviceaccount:other:svc",
 ];
 // Every audience of the value pool that a token can carry (not a subject, not a misspelling).
 const AUDIENCES: &[&str] = &["sts.amazonaws.com", "amazonaws.com", "other", "true"];
