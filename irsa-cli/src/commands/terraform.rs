@@ -37,20 +37,11 @@ fn module_files(path: &Path, shown: &str, text: &str) -> Result<Vec<SourceFile>,
         return Ok(files);
     }
     let folder = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let entries = std::fs::read_dir(folder).map_err(|error| Failure::Read { path: folder.to_owned(), error })?;
-    let mut names: Vec<String> = entries
-        .flatten()
-        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.ends_with(".tf") || n == "terraform.tfvars" || n.ends_with(".auto.tfvars"))
-        .collect();
-    names.sort();
-    if names.len() > MAX_MODULE_FILES {
-        return Err(Failure::Usage(format!(
-            "`{}` holds more than {MAX_MODULE_FILES} Terraform files",
-            folder.display()
-        )));
-    }
+    let wanted = |n: &str| n.ends_with(".tf") || n == "terraform.tfvars" || n.ends_with(".auto.tfvars");
+    let names = file_names(folder, wanted).map_err(|error| match error {
+        FolderError::Read(error) => Failure::Read { path: folder.to_owned(), error },
+        FolderError::TooMany => Failure::Usage(error_too_many(folder)),
+    })?;
     for name in names {
         let other = path.with_file_name(&name);
         let other_shown = other.display().to_string();
@@ -59,6 +50,33 @@ fn module_files(path: &Path, shown: &str, text: &str) -> Result<Vec<SourceFile>,
         }
     }
     Ok(files)
+}
+
+/// Why a module folder's files cannot be listed.
+enum FolderError {
+    Read(std::io::Error),
+    TooMany,
+}
+
+/// The names of the files (not folders or links to them) of `folder` that `wanted` takes,
+/// sorted, at most [`MAX_MODULE_FILES`].
+fn file_names(folder: &Path, wanted: impl Fn(&str) -> bool) -> Result<Vec<String>, FolderError> {
+    let entries = std::fs::read_dir(folder).map_err(FolderError::Read)?;
+    let mut names: Vec<String> = entries
+        .flatten()
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| wanted(n))
+        .collect();
+    names.sort();
+    if names.len() > MAX_MODULE_FILES {
+        return Err(FolderError::TooMany);
+    }
+    Ok(names)
+}
+
+fn error_too_many(folder: &Path) -> String {
+    format!("`{}` holds more than {MAX_MODULE_FILES} Terraform files", folder.display())
 }
 
 /// The documents of the file `path` (shown as `shown`, with `text`), evaluated in its module:
@@ -116,17 +134,10 @@ fn load_module(root: &Path, call: &ModuleCall<'_>) -> Result<Vec<SourceFile>, St
             })?;
         root.join(dir)
     };
-    let entries = std::fs::read_dir(&folder).map_err(|e| format!("`{}`: {e}", folder.display()))?;
-    let mut names: Vec<String> = entries
-        .flatten()
-        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.ends_with(".tf"))
-        .collect();
-    names.sort();
-    if names.len() > MAX_MODULE_FILES {
-        return Err(format!("`{}` holds more than {MAX_MODULE_FILES} Terraform files", folder.display()));
-    }
+    let names = file_names(&folder, |n| n.ends_with(".tf")).map_err(|error| match error {
+        FolderError::Read(e) => format!("`{}`: {e}", folder.display()),
+        FolderError::TooMany => error_too_many(&folder),
+    })?;
     let mut files = Vec::new();
     for name in names {
         let path = folder.join(&name);

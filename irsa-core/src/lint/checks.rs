@@ -171,10 +171,7 @@ fn usable(statement: &StatementFacts<'_>) -> Option<bool> {
     let values = |claim| statement.claim_conditions(claim).flat_map(|c| c.values.iter()).flat_map(|v| instances(v));
     let mut subs: Vec<String> = values("sub").filter(|v| matches!(parse_subject(v), Subject::Account(..))).collect();
     subs.push(PROBE_SUBJECT.to_owned());
-    // No token carries a subject or a misspelt audience as its audience (audience-typo says so).
-    let mut auds: Vec<String> =
-        values("aud").filter(|v| !v.starts_with(SUBJECT_PREFIX) && audience_typo(v).is_none()).collect();
-    auds.extend([EKS_AUDIENCE.to_owned(), KOPS_AUDIENCE.to_owned(), format!("{FRESH}-audience")]);
+    let auds = token_audiences(statement);
     // One positive condition that no token can satisfy settles it, whatever the others say.
     let impossible = statement
         .conditions
@@ -202,9 +199,17 @@ fn usable(statement: &StatementFacts<'_>) -> Option<bool> {
 /// Whether the subject `sub` can pass the statement's conditions with some audience a token
 /// can carry, for one of its issuers (the evaluator's answer; unknown counts as can).
 fn passes(statement: &StatementFacts<'_>, sub: &str) -> bool {
+    let auds = token_audiences(statement);
+    issuers(statement).any(|issuer| auds.iter().any(|aud| holds_for(statement, issuer, sub, aud) != Truth::False))
+}
+
+/// The audiences a token can carry that tell a statement's `:aud` conditions apart from any
+/// other: those its conditions name (but subjects and misspellings, which no token carries:
+/// audience-typo says so), the EKS and kops audiences, and one no condition names.
+fn token_audiences(statement: &StatementFacts<'_>) -> Vec<String> {
     let mut auds: Vec<String> = statement.claim_conditions("aud").flat_map(realistic_instances).collect();
     auds.extend([EKS_AUDIENCE.to_owned(), KOPS_AUDIENCE.to_owned(), format!("{FRESH}-audience")]);
-    issuers(statement).any(|issuer| auds.iter().any(|aud| holds_for(statement, issuer, sub, aud) != Truth::False))
+    auds
 }
 
 /// Whether a service account no condition names can pass the statement's conditions.

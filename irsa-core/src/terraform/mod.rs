@@ -293,7 +293,7 @@ fn module_documents(
                 .into_iter()
                 .map(|(address, instance)| {
                     let target = document_address(reference, &instance).map(|target| format!("{prefix}{target}"));
-                    let fail = |rule: String| Error::new(ErrorKind::PolicyHcl, address.as_str(), rule).at(location);
+                    let fail = |rule: String| error_at(&address, location, rule);
                     let document = match &target {
                         Ok(target) => match documents.iter().find(|d| d.address == *target) {
                             Some(found) => found.document.clone(),
@@ -306,13 +306,7 @@ fn module_documents(
                     EvaluatedDocument { document, address, file: file.name.clone(), location, refers_to: target.ok() }
                 })
                 .collect(),
-            Err(rule) => vec![EvaluatedDocument {
-                document: Err(Error::new(ErrorKind::PolicyHcl, address.as_str(), rule).at(location)),
-                address,
-                file: file.name.clone(),
-                location,
-                refers_to: None,
-            }],
+            Err(rule) => vec![failed(&address, file, location, rule)],
         };
         documents.extend(aliases);
     }
@@ -421,13 +415,7 @@ fn call_module(
     calls: &Calls<'_, '_>,
     depth: usize,
 ) -> Vec<EvaluatedDocument> {
-    let fail = |address: &str, rule: String| EvaluatedDocument {
-        address: address.to_owned(),
-        file: file.name.clone(),
-        location,
-        document: Err(Error::new(ErrorKind::PolicyHcl, address, rule).at(location)),
-        refers_to: None,
-    };
+    let fail = |address: &str, rule: String| failed(address, file, location, rule);
     if depth >= MAX_MODULE_DEPTH {
         return vec![fail(address, format!("modules call modules more than {MAX_MODULE_DEPTH} deep"))];
     }
@@ -530,6 +518,22 @@ fn instances<'c>(address: &str, block: &Block, ctx: &Context<'c>) -> Result<Vec<
     Ok(instances)
 }
 
+/// The error of the document at `address`, located at its block.
+fn error_at(address: &str, location: Location, rule: String) -> Error {
+    Error::new(ErrorKind::PolicyHcl, address, rule).at(location)
+}
+
+/// A document of `file` that cannot be evaluated, and why.
+fn failed(address: &str, file: &SourceFile, location: Location, rule: String) -> EvaluatedDocument {
+    EvaluatedDocument {
+        address: address.to_owned(),
+        file: file.name.clone(),
+        location,
+        document: Err(error_at(address, location, rule)),
+        refers_to: None,
+    }
+}
+
 /// Each instance of a block, made into a document by `make` (or the error of the block when
 /// its instances cannot be known).
 fn evaluated_instances(
@@ -544,7 +548,7 @@ fn evaluated_instances(
         address: address.to_owned(),
         file: file.name.clone(),
         location,
-        document: result.map_err(|rule| Error::new(ErrorKind::PolicyHcl, address, rule).at(location)),
+        document: result.map_err(|rule| error_at(address, location, rule)),
         refers_to: None,
     };
     match instances(address, block, ctx) {
